@@ -1,0 +1,19 @@
+"""Sales KPI dashboard: the frame every page runs in (navigation, global filters, data status). No KPI maths."""
+
+import streamlit as st
+
+from ui import data, state, widgets
+
+st.set_page_config(page_title="Sales KPI dashboard", page_icon=":material/monitoring:", layout="wide")
+
+facts = data.facts()
+filters = state.sidebar(facts)
+widgets.data_status(facts)
+
+navigation = st.navigation([
+    st.Page("pages/team.py", title="Team", icon=":material/groups:", default=True),
+    st.Page("pages/rep.py", title="Rep", icon=":material/person:"),
+    st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
+    st.Page("pages/data.py", title="Data", icon=":material/folder_open:"),
+])
+navigation.run()

@@ -1,0 +1,143 @@
+"""Command line: `python -m kpi summary|list|sample|bench` (DESIGN.md "Command line contract")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from zoneinfo import available_timezones
+
+import pandas as pd
+
+from kpi.periods import FiscalCalendar, day
+from kpi.registry import ENTRIES, KPIS
+from kpi.schema import Org
+from kpi.sources import SourceError, load
+from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
+
+_SECTIONS = {
+    "Activity": ["calls_today", "calls_target_day", "emails_today", "meetings_today", "activities_today",
+                 "activities_week"],
+    "Lead funnel": ["sal_week", "sal_goal_week", "sql_week", "sql_goal_week", "sal_month", "sal_goal_month",
+                    "sql_month", "sql_goal_month"],
+    "Revenue": ["revenue_qtd", "quota_quarter", "attainment", "pace", "projection", "coverage", "win_rate"],
+}
+_PROBLEMS_SHOWN = 20
+
+
+def _date(text: str) -> pd.Timestamp:
+    try:
+        return day(pd.Timestamp(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _month(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month number 1-12")
+    return int(text)
+
+
+def _zone(text: str) -> str:
+    if text not in available_timezones():
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IANA time zone (e.g. America/New_York)")
+    return text
+
+
+def _report(org: Org) -> None:
+    """What the source lacked or got wrong, on stderr, so stdout stays the summary."""
+    if org.missing:
+        print(f"missing: {', '.join(f'{name}.csv' for name in org.missing)} (figures from them are empty)",
+              file=sys.stderr)
+    for problem in org.problems[:_PROBLEMS_SHOWN]:
+        print(f"problem: {problem}", file=sys.stderr)
+    if len(org.problems) > _PROBLEMS_SHOWN:
+        print(f"... and {len(org.problems) - _PROBLEMS_SHOWN} more problems", file=sys.stderr)
+
+
+def _table(reps: pd.DataFrame, team: pd.Series, title: str) -> str:
+    """The scorecard as readable text: one block per KPI family, a row per rep and the team."""
+    blocks = [title]
+    for section, keys in _SECTIONS.items():
+        rows = pd.concat([reps.set_index("Name")[keys], team[keys].to_frame("TEAM").T])
+        shown = pd.DataFrame({KPIS[k].label: rows[k].map(lambda v, k=k: KPIS[k].format(v)) for k in keys})
+        blocks.append(f"\n{section}\n{shown.rename_axis(None).to_string()}")
+    return "\n".join(blocks)
+
+
+def _summary(args: argparse.Namespace) -> int:
+    org = load(args.source, args.goals, args.export_tz)
+    _report(org)
+    facts = prepare(org)
+    as_of = args.as_of or default_as_of(facts)
+    calendar = FiscalCalendar(args.fiscal_start)
+    if args.team and args.team not in set(facts.people["team"]):
+        print(f"error: no team named {args.team!r}; teams: {', '.join(sorted(set(facts.people['team'])))}",
+              file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(summary(facts, as_of, calendar, args.team), indent=2))
+    else:
+        reps = rep_table(facts, as_of, calendar, args.team)
+        title = f"As of {as_of:%Y-%m-%d} ({calendar.quarter(as_of).name})" + (f", team {args.team}" if args.team else "")
+        print(_table(reps, team_row(reps, as_of, calendar), title))
+    return 0
+
+
+def _list(_: argparse.Namespace) -> int:
+    for kpi in ENTRIES:
+        print(f"{kpi.name:24} {kpi.label:26} {kpi.unit.value:9} {kpi.formula}")
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from kpi.sources import sample, sample_org
+    if args.out is None:
+        print(f"sample org in {sample.ensure()}")
+        return 0
+    rows = sample_org.write_sample_org(args.out, sample_org.OrgShape(), args.seed)
+    print(f"wrote {sum(rows.values()):,} rows in {len(rows)} files to {args.out}")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from kpi import bench
+    return bench.main(args.folder, args.runs)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m kpi", description="Sales-team KPIs from Salesforce data.")
+    commands = top.add_subparsers(dest="command", required=True)
+    s = commands.add_parser("summary", help="scorecard of every rep and the team, as JSON or a table")
+    s.add_argument("--source", required=True, help="'sample', or a folder of Salesforce CSV exports")
+    s.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: the data's newest activity day)")
+    s.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
+    s.add_argument("--goals", type=Path, help="goals CSV (default: goals.csv in the source folder)")
+    s.add_argument("--export-tz", type=_zone, default="UTC", help="time zone of report date-times without offset")
+    s.add_argument("--format", choices=("json", "table"), default="json")
+    s.add_argument("--team", help="only this team's reps; 'team' totals them")
+    s.set_defaults(run=_summary)
+    commands.add_parser("list", help="every KPI of the registry").set_defaults(run=_list)
+    g = commands.add_parser("sample", help="write the bundled sample org (data/sample) or a copy elsewhere")
+    g.add_argument("--out", type=Path, help="folder to write to instead of data/sample")
+    g.add_argument("--seed", type=int, default=0)
+    g.set_defaults(run=_sample)
+    b = commands.add_parser("bench", help="time load and summary on a large generated org")
+    b.add_argument("--folder", type=Path, help="where to write the large org (default: a temporary folder)")
+    b.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median reported)")
+    b.set_defaults(run=_bench)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

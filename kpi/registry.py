@@ -1,0 +1,180 @@
+"""The KPI registry: every metric defined once. Pages, the CLI, exports and the glossary read these entries."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Unit(StrEnum):
+    COUNT = "count"
+    CURRENCY = "currency"
+    PERCENT = "percent"  # a ratio shown as a percentage
+    MULTIPLE = "multiple"  # a ratio shown as 2.4x
+
+
+class Grain(StrEnum):
+    DAY = "as-of day"
+    WEEK = "ISO week to date"
+    MONTH = "calendar month to date"
+    QTD = "fiscal quarter to date"
+    QUARTER = "whole fiscal quarter"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher is better"
+    LOWER = "lower is better"
+    NEUTRAL = "neither"
+
+
+class Family(StrEnum):
+    ACTIVITY = "Activity"
+    FUNNEL = "Lead funnel"
+    REVENUE = "Revenue"
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One metric. `numerator`/`denominator` name the KPIs a ratio is recomputed from; `target_of` names the
+    KPI a target or goal is set for."""
+
+    name: str
+    label: str
+    family: Family
+    unit: Unit
+    grain: Grain
+    direction: Direction
+    formula: str
+    help: str
+    numerator: str | None = None
+    denominator: str | None = None
+    target_of: str | None = None
+
+    def tooltip(self) -> str:
+        """What a hover shows: the meaning, the formula and the span."""
+        return f"{self.help}\n\nFormula: {self.formula}\n\nCounted over: {self.grain.value}."
+
+    def format(self, value: float | None, compact: bool = False) -> str:
+        """The value as a person reads it ('—' when undefined)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "—"
+        if self.unit is Unit.CURRENCY:
+            return _money(value) if compact else f"${value:,.0f}"
+        if self.unit is Unit.PERCENT:
+            return f"{value:.0%}"
+        if self.unit is Unit.MULTIPLE:
+            return f"{value:.1f}x"
+        return f"{value:,.0f}"
+
+
+def _money(value: float) -> str:
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"${value / size:,.1f}{suffix}"
+    return f"${value:,.0f}"
+
+
+_ACT, _FUN, _REV = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE
+_UP, _NEUTRAL = Direction.HIGHER, Direction.NEUTRAL
+_DAY_RULE = ("An activity's day is when it was completed (a meeting: when it starts) in the owner's time zone, "
+             "else its ActivityDate, else when it was created.")
+_STAGE_RULE = ("A lead counts once per stage, on the first day it reached it (in the owner's time zone), for the "
+               "owner it had then; a lead owned by a queue then counts for nobody.")
+
+
+def _activity(kind: str, what: str) -> KPI:
+    return KPI(f"{kind}s_today", f"{kind.capitalize()}s today", _ACT, Unit.COUNT, Grain.DAY, _UP,
+               f"count of {what} with day = as-of date",
+               f"{what.capitalize()} the rep did on the as-of date. {_DAY_RULE}")
+
+
+def _target(name: str, label: str, family: Family, grain: Grain, metric: str, period: str, of: str) -> KPI:
+    return KPI(name, label, family, Unit.COUNT, grain, _NEUTRAL,
+               f"goals file: metric '{metric}', period '{period}'",
+               "Set in the goals file. The most specific row wins (a User Id or email over a role over '*'), "
+               "separately for each metric and period; goals are never converted between periods. No row: no "
+               "target. A team's target is the sum over its reps that have one.", target_of=of)
+
+
+def _stage(stage: str, grain: Grain, period_word: str) -> list[KPI]:
+    name, upper = f"{stage}_{period_word}", stage.upper()
+    statuses = {"sal": "'SAL', 'Sales Accepted', 'Accepted'", "sql": "'SQL', 'Sales Qualified', 'Qualified'"}[stage]
+    return [
+        KPI(name, f"{upper}s this {period_word}", _FUN, Unit.COUNT, grain, _UP,
+            f"leads first reaching {upper} on a day of the {grain.value}",
+            f"Leads that reached {upper} (Lead Status {statuses}; from LeadHistory, else the {upper}_Date__c field; "
+            f"{'a converted lead without an SQL date counts on ConvertedDate; ' if stage == 'sql' else ''}"
+            f"{_STAGE_RULE}"),
+        _target(f"{stage}_goal_{period_word}", f"{upper} goal this {period_word}", _FUN, grain, stage,
+                period_word, name),
+    ]
+
+
+ENTRIES: tuple[KPI, ...] = (
+    _activity("call", "completed calls"),
+    _activity("email", "completed emails"),
+    _activity("meeting", "meetings"),
+    KPI("activities_today", "Activities today", _ACT, Unit.COUNT, Grain.DAY, _UP,
+        "calls + emails + meetings with day = as-of date",
+        f"All prospecting activity on the as-of date. Only completed Tasks count; every Event is a meeting. "
+        f"A Task's kind is decided by TaskSubtype, then Type, then a Subject starting 'Call' or 'Email'. {_DAY_RULE}"),
+    _target("calls_target_day", "Daily call target", _ACT, Grain.DAY, "calls", "day", "calls_today"),
+    _target("emails_target_day", "Daily email target", _ACT, Grain.DAY, "emails", "day", "emails_today"),
+    _target("meetings_target_day", "Daily meeting target", _ACT, Grain.DAY, "meetings", "day", "meetings_today"),
+    _target("activities_target_day", "Daily activity target", _ACT, Grain.DAY, "activities", "day",
+            "activities_today"),
+    KPI("activities_week", "Activities this week", _ACT, Unit.COUNT, Grain.WEEK, _UP,
+        "calls + emails + meetings from Monday through the as-of date",
+        f"All prospecting activity in the ISO week (Monday start) up to and including the as-of date. {_DAY_RULE}"),
+    *_stage("sal", Grain.WEEK, "week"),
+    *_stage("sql", Grain.WEEK, "week"),
+    *_stage("sal", Grain.MONTH, "month"),
+    *_stage("sql", Grain.MONTH, "month"),
+    KPI("revenue_qtd", "Closed-won QTD", _REV, Unit.CURRENCY, Grain.QTD, _UP,
+        "sum of Amount of opportunities with IsWon and CloseDate in the quarter to date",
+        "Revenue booked this fiscal quarter through the as-of date, to the opportunity owner."),
+    KPI("quota_quarter", "Quota", _REV, Unit.CURRENCY, Grain.QUARTER, _NEUTRAL,
+        "sum of ForecastingQuota.QuotaAmount (IsQuantity false) with StartDate in the quarter, "
+        "else the goals file's revenue/quarter target",
+        "The rep's revenue quota for the whole fiscal quarter (monthly quota rows add up). No quota: empty, and "
+        "attainment, pace and coverage are empty too.", target_of="revenue_qtd"),
+    KPI("attainment", "Attainment", _REV, Unit.PERCENT, Grain.QTD, _UP, "closed-won QTD / quota",
+        "Share of the quarter's quota already closed-won. A team's attainment is its summed won over its summed "
+        "quota, never an average of reps.", numerator="revenue_qtd", denominator="quota_quarter"),
+    KPI("pace", "Pace", _REV, Unit.PERCENT, Grain.QTD, _UP, "attainment / elapsed share",
+        "Attainment relative to how much of the quarter has gone by: 100% means exactly on pace. Elapsed share = "
+        "business days (Mon-Fri) from quarter start through the as-of date / business days in the quarter.",
+        numerator="attainment", denominator="elapsed_share"),
+    KPI("projection", "Projection", _REV, Unit.CURRENCY, Grain.QUARTER, _UP, "closed-won QTD / elapsed share",
+        "Where the quarter ends if the rep keeps closing at the same rate (linear projection).",
+        numerator="revenue_qtd", denominator="elapsed_share"),
+    KPI("coverage", "Coverage", _REV, Unit.MULTIPLE, Grain.QUARTER, _UP,
+        "open pipeline closing from the as-of date through quarter end / (quota - closed-won QTD)",
+        "How many times the open pipeline covers the quota still to close. Empty when the quota is already met. "
+        "A team's coverage pools its reps: one rep's surplus offsets another's shortfall.",
+        numerator="open_pipeline"),
+    KPI("win_rate", "Win rate", _REV, Unit.PERCENT, Grain.QTD, _UP, "won count / closed count",
+        "Of the opportunities closed (IsClosed) with CloseDate in the quarter to date, the share won. An open "
+        "deal past its close date is not closed.", numerator="won_count_qtd", denominator="closed_count_qtd"),
+    KPI("won_count_qtd", "Deals won QTD", _REV, Unit.COUNT, Grain.QTD, _UP,
+        "count of opportunities with IsWon and CloseDate in the quarter to date", "Deals closed won this quarter."),
+    KPI("closed_count_qtd", "Deals closed QTD", _REV, Unit.COUNT, Grain.QTD, _NEUTRAL,
+        "count of opportunities with IsClosed and CloseDate in the quarter to date",
+        "Deals closed this quarter, won or lost."),
+    KPI("open_pipeline", "Open pipeline", _REV, Unit.CURRENCY, Grain.QUARTER, _UP,
+        "sum of Amount of open opportunities with CloseDate from the as-of date through quarter end",
+        "The open deals that can still close this quarter (IsClosed false, CloseDate not in the past)."),
+    KPI("elapsed_share", "Quarter elapsed", _REV, Unit.PERCENT, Grain.QTD, _NEUTRAL,
+        "business days from quarter start through the as-of date / business days in the quarter",
+        "How much of the fiscal quarter has gone by, counting Monday-Friday."),
+)
+
+KPIS: dict[str, KPI] = {entry.name: entry for entry in ENTRIES}
+
+# The per-rep keys of `python -m kpi summary` (DESIGN.md), in contract order.
+SUMMARY_KEYS: tuple[str, ...] = (
+    "calls_today", "emails_today", "meetings_today", "activities_today", "calls_target_day", "activities_week",
+    "sal_week", "sal_goal_week", "sql_week", "sql_goal_week", "sal_month", "sal_goal_month", "sql_month",
+    "sql_goal_month", "revenue_qtd", "quota_quarter", "attainment", "pace", "projection", "coverage", "win_rate",
+)

@@ -1,0 +1,285 @@
+"""Canonical tables: each declared once, with Salesforce API names as column names.
+
+Every source adapter returns these tables and validates them here on the way in. A column's `kind`
+(metadata) tells the loaders how to read it from text; `required` columns must be present in a file,
+the others are added empty when a file lacks them. Engine code names columns through these classes
+(`Opportunities.CloseDate == "CloseDate"`), never through raw strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+DateTimeUTC = Annotated[pd.DatetimeTZDtype, "us", "UTC"]
+DATETIME_DTYPE = "datetime64[us, UTC]"
+DATE_DTYPE = "datetime64[us]"
+
+
+class Kind(StrEnum):
+    ID = "id"  # 18-character Salesforce id
+    TEXT = "text"
+    BOOL = "bool"
+    DATE = "date"  # a calendar date, stored as naive midnight
+    DATETIME = "datetime"  # an instant, stored in UTC
+    NUMBER = "number"
+
+
+def _col(kind: Kind, description: str, *, required: bool = False, nullable: bool = True, **checks: object):
+    """A pandera Field carrying the column's kind and whether files must have it."""
+    if kind is Kind.ID:
+        checks.setdefault("str_length", 18)
+    return pa.Field(nullable=nullable, description=description,
+                    metadata={"kind": kind, "required": required}, **checks)
+
+
+class Users(pa.DataFrameModel):
+    """User: the people who own records. Reps, managers and teams are derived in `kpi.people`."""
+
+    Id: Series[str] = _col(Kind.ID, "User id", required=True, nullable=False, unique=True)
+    Name: Series[str] = _col(Kind.TEXT, "Full name", required=True, nullable=False)
+    Email: Series[str] = _col(Kind.TEXT, "Email address (goals may name a user by it)")
+    IsActive: Series[bool] = _col(Kind.BOOL, "Active user (absent: true)", nullable=False)
+    UserType: Series[str] = _col(Kind.TEXT, "'Standard' for people; other values are integrations")
+    UserRoleId: Series[str] = _col(Kind.ID, "Role in the role hierarchy")
+    ManagerId: Series[str] = _col(Kind.ID, "The user's manager")
+    Department: Series[str] = _col(Kind.TEXT, "Team name when set")
+    Title: Series[str] = _col(Kind.TEXT, "Job title; the role when UserRole is not given")
+    TimeZoneSidKey: Series[str] = _col(Kind.TEXT, "IANA time zone of the user's 'today'")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the user was created")
+
+    class Config:
+        strict = True
+
+
+class UserRoles(pa.DataFrameModel):
+    """UserRole: role names for goals set per role."""
+
+    Id: Series[str] = _col(Kind.ID, "Role id", required=True, nullable=False, unique=True)
+    Name: Series[str] = _col(Kind.TEXT, "Role name", required=True, nullable=False)
+
+    class Config:
+        strict = True
+
+
+class Activities(pa.DataFrameModel):
+    """Task and Event rows in one table; IsEvent tells them apart (every Event is a meeting)."""
+
+    Id: Series[str] = _col(Kind.ID, "Task or Event id", required=True, nullable=False, unique=True)
+    OwnerId: Series[str] = _col(Kind.ID, "Assigned user", required=True)
+    WhoId: Series[str] = _col(Kind.ID, "Lead or contact the activity is about")
+    WhatId: Series[str] = _col(Kind.ID, "Account, opportunity or other record")
+    Subject: Series[str] = _col(Kind.TEXT, "Subject line")
+    Type: Series[str] = _col(Kind.TEXT, "Type picklist ('Call', 'Email', 'Meeting', ...)")
+    TaskSubtype: Series[str] = _col(Kind.TEXT, "Task subtype ('Call', 'Email', 'ListEmail', 'Task', 'Cadence')")
+    Status: Series[str] = _col(Kind.TEXT, "Task status ('Completed', ...)")
+    IsClosed: Series[bool] = _col(Kind.BOOL, "Task closed", nullable=False)
+    IsEvent: Series[bool] = _col(Kind.BOOL, "An Event (meeting), not a Task", nullable=False)
+    ActivityDate: Series[pd.Timestamp] = _col(Kind.DATE, "Due date (Task) or date (Event)")
+    CompletedDateTime: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the Task was completed")
+    StartDateTime: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the Event starts")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the record was created")
+
+    class Config:
+        strict = True
+
+
+class Leads(pa.DataFrameModel):
+    """Lead: the records ADRs qualify. Stage dates come from LeadHistory or the date fields."""
+
+    Id: Series[str] = _col(Kind.ID, "Lead id", required=True, nullable=False, unique=True)
+    Name: Series[str] = _col(Kind.TEXT, "Full name (or FirstName + LastName)")
+    Company: Series[str] = _col(Kind.TEXT, "Company")
+    OwnerId: Series[str] = _col(Kind.ID, "Current owner: a user, or a queue (00G...)", required=True)
+    Status: Series[str] = _col(Kind.TEXT, "Lead status", required=True)
+    LeadSource: Series[str] = _col(Kind.TEXT, "Lead source")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the lead was created")
+    IsConverted: Series[bool] = _col(Kind.BOOL, "Converted", nullable=False)
+    ConvertedDate: Series[pd.Timestamp] = _col(Kind.DATE, "Conversion date")
+    MQL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became an MQL (custom field)")
+    SAL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became a SAL (custom field)")
+    SQL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became a SQL (custom field)")
+
+    class Config:
+        strict = True
+
+
+class LeadHistory(pa.DataFrameModel):
+    """LeadHistory: field changes. History rows have no id of their own worth keeping."""
+
+    LeadId: Series[str] = _col(Kind.ID, "The lead", required=True, nullable=False)
+    Field: Series[str] = _col(Kind.TEXT, "Changed field ('Status', 'Owner')", required=True, nullable=False)
+    DataType: Series[str] = _col(Kind.TEXT, "'EntityId' marks the id row of an owner change")
+    OldValue: Series[str] = _col(Kind.TEXT, "Value before")
+    NewValue: Series[str] = _col(Kind.TEXT, "Value after", required=True)
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When it changed", required=True, nullable=False)
+
+    class Config:
+        strict = True
+
+
+class Opportunities(pa.DataFrameModel):
+    """Opportunity: deals, to their OwnerId."""
+
+    Id: Series[str] = _col(Kind.ID, "Opportunity id", required=True, nullable=False, unique=True)
+    Name: Series[str] = _col(Kind.TEXT, "Opportunity name")
+    AccountId: Series[str] = _col(Kind.ID, "Account")
+    OwnerId: Series[str] = _col(Kind.ID, "Owner", required=True)
+    StageName: Series[str] = _col(Kind.TEXT, "Stage")
+    Amount: Series[float] = _col(Kind.NUMBER, "Amount in the corporate currency", required=True)
+    CloseDate: Series[pd.Timestamp] = _col(Kind.DATE, "Close date", required=True)
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the deal was created")
+    IsClosed: Series[bool] = _col(Kind.BOOL, "Closed (won or lost)", required=True, nullable=False)
+    IsWon: Series[bool] = _col(Kind.BOOL, "Closed won", required=True, nullable=False)
+    ForecastCategoryName: Series[str] = _col(Kind.TEXT, "Commit, Best Case, Pipeline, Omitted, Closed")
+    Type: Series[str] = _col(Kind.TEXT, "New Business, Renewal, ...")
+    LeadSource: Series[str] = _col(Kind.TEXT, "Lead source")
+
+    class Config:
+        strict = True
+
+
+class Quotas(pa.DataFrameModel):
+    """ForecastingQuota: one row per owner and forecast period (month or quarter)."""
+
+    QuotaOwnerId: Series[str] = _col(Kind.ID, "Quota owner", required=True, nullable=False)
+    StartDate: Series[pd.Timestamp] = _col(Kind.DATE, "First day of the period", required=True, nullable=False)
+    QuotaAmount: Series[float] = _col(Kind.NUMBER, "Revenue quota")
+    IsQuantity: Series[bool] = _col(Kind.BOOL, "A quantity quota (not revenue)", nullable=False)
+
+    class Config:
+        strict = True
+
+
+class Accounts(pa.DataFrameModel):
+    """Account: customers and partners."""
+
+    Id: Series[str] = _col(Kind.ID, "Account id", required=True, nullable=False, unique=True)
+    Name: Series[str] = _col(Kind.TEXT, "Account name")
+    OwnerId: Series[str] = _col(Kind.ID, "Owner")
+    Type: Series[str] = _col(Kind.TEXT, "Customer, partner type, ...")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the account was created")
+
+    class Config:
+        strict = True
+
+
+class Metric(StrEnum):
+    """Metrics a goals file may set."""
+
+    CALLS = "calls"
+    EMAILS = "emails"
+    MEETINGS = "meetings"
+    ACTIVITIES = "activities"
+    MQL = "mql"
+    SAL = "sal"
+    SQL = "sql"
+    REVENUE = "revenue"
+    PIPELINE_CREATED = "pipeline_created"
+    PARTNERS_RECRUITED = "partners_recruited"
+    PARTNERS_CERTIFIED = "partners_certified"
+    NEW_CUSTOMERS = "new_customers"
+
+
+class GoalPeriod(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+class Goals(pa.DataFrameModel):
+    """goals.csv: targets Salesforce has no object for. owner = a User Id, an email, a role name or '*'."""
+
+    owner: Series[str] = _col(Kind.TEXT, "User Id, email, role name or *", required=True, nullable=False)
+    metric: Series[str] = _col(Kind.TEXT, "What is counted", required=True, nullable=False,
+                               isin=[m.value for m in Metric])
+    period: Series[str] = _col(Kind.TEXT, "day, week, month or quarter", required=True, nullable=False,
+                               isin=[p.value for p in GoalPeriod])
+    target: Series[float] = _col(Kind.NUMBER, "Target for one period", required=True, nullable=False, ge=0)
+
+    class Config:
+        strict = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """One canonical table: its name, the model that validates it and the Salesforce objects it comes from."""
+
+    name: str
+    model: type[pa.DataFrameModel]
+    objects: tuple[str, ...]
+
+    def columns(self) -> dict[str, pa.Column]:
+        return self.model.to_schema().columns
+
+    def required(self) -> list[str]:
+        return [name for name, col in self.columns().items() if col.metadata["required"]]
+
+    def empty(self) -> pd.DataFrame:
+        """A frame with no rows and every column typed as declared."""
+        return pd.DataFrame({name: pd.Series(dtype=_DTYPES[col.metadata["kind"]])
+                             for name, col in self.columns().items()})
+
+
+_DTYPES = {Kind.ID: "str", Kind.TEXT: "str", Kind.BOOL: "bool", Kind.DATE: DATE_DTYPE,
+           Kind.DATETIME: DATETIME_DTYPE, Kind.NUMBER: "float64"}
+
+TABLES: dict[str, Table] = {t.name: t for t in (
+    Table("users", Users, ("User",)),
+    Table("user_roles", UserRoles, ("UserRole",)),
+    Table("activities", Activities, ("Task", "Event")),
+    Table("leads", Leads, ("Lead",)),
+    Table("lead_history", LeadHistory, ("LeadHistory",)),
+    Table("opportunities", Opportunities, ("Opportunity",)),
+    Table("quotas", Quotas, ("ForecastingQuota",)),
+    Table("accounts", Accounts, ("Account",)),
+    Table("goals", Goals, ("goals",)),
+)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the input, said so a user can find it: file, spreadsheet row, column."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f" row {self.row}" if self.row is not None else "")
+        where += f", column {self.column}" if self.column else ""
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Org:
+    """The canonical tables of one Salesforce org, as a source delivered them."""
+
+    users: pd.DataFrame
+    user_roles: pd.DataFrame
+    activities: pd.DataFrame
+    leads: pd.DataFrame
+    lead_history: pd.DataFrame
+    opportunities: pd.DataFrame
+    quotas: pd.DataFrame
+    accounts: pd.DataFrame
+    goals: pd.DataFrame
+    missing: tuple[str, ...] = ()  # objects (files) the source did not have
+    problems: tuple[Problem, ...] = field(default=())
+    default_as_of: pd.Timestamp | None = None  # the day the data stands at (sample anchor, newest activity)
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pd.DataFrame], **extra: object) -> Org:
+        """An Org from whatever tables are given; absent ones are empty."""
+        return cls(**{name: tables.get(name, table.empty()) for name, table in TABLES.items()}, **extra)
+
+    def has(self, obj: str) -> bool:
+        """Whether the source delivered this Salesforce object (e.g. 'Opportunity')."""
+        return obj not in self.missing

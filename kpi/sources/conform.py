@@ -1,0 +1,161 @@
+"""Text tables in, canonical tables out: column matching, cell parsing, ids, duplicates and validation.
+
+Every source that receives text (CSV files, Bulk API results) passes through `conform`, so a bad cell is
+reported the same way whatever brought it: file, spreadsheet row, column, and the row is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from kpi.ids import to_18
+from kpi.schema import DATE_DTYPE, DATETIME_DTYPE, Kind, Problem, Table
+
+_LISTED_PER_COLUMN = 20  # bad cells reported one by one per column; the rest are counted
+_TRUE = frozenset({"true", "1", "yes", "y", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "f", ""})
+
+
+class MissingColumns(ValueError):
+    """A file lacks columns its table needs; the table cannot be read from it."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _datetimes(text: pd.Series, zone: str) -> pd.Series:
+    """Instants from ISO 8601 (`2026-11-24T14:03:11.000Z`, `...+0000`, `2023-02-07 20:47:49`) or other spellings
+    Salesforce tools write (`02/23/26 08:55 PM`, month first). A value with no offset is wall time in `zone`."""
+    parsed = pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE)
+    has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
+    for rows, kwargs in ((has_offset, {"utc": True}), (~has_offset & text.notna(), {})):
+        if not rows.any():
+            continue
+        values = pd.to_datetime(text[rows], format="ISO8601", errors="coerce", **kwargs)
+        retry = values.isna()
+        if retry.any():
+            values = values.astype(object)
+            values[retry] = pd.to_datetime(text[rows][retry], format="mixed", errors="coerce", **kwargs)
+            values = pd.to_datetime(values, utc=bool(kwargs))
+        if not kwargs:
+            values = values.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+        parsed[rows] = values.dt.tz_convert("UTC")
+    return parsed
+
+
+def _dates(text: pd.Series) -> pd.Series:
+    """Calendar dates; a date-time cell gives its date as written."""
+    parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    retry = parsed.isna() & text.notna()
+    if retry.any():
+        parsed[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce").dt.normalize()
+    return parsed.astype(DATE_DTYPE)
+
+
+def _bools(text: pd.Series) -> pd.Series:
+    lowered = text.fillna("").str.strip().str.lower()
+    return lowered.isin(_TRUE).where(lowered.isin(_TRUE | _FALSE))
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    return pd.to_numeric(text.str.replace(",", "", regex=False).str.strip(), errors="coerce")
+
+
+_PARSERS: dict[Kind, tuple[Callable[[pd.Series], pd.Series], str]] = {
+    Kind.DATETIME: (_datetimes, "is not a date-time"),  # called with the export's time zone
+    Kind.DATE: (_dates, "is not a date"),
+    Kind.BOOL: (_bools, "is not true or false"),
+    Kind.NUMBER: (_numbers, "is not a number"),
+}
+
+
+def _match_columns(text: pd.DataFrame, table: Table, file: str) -> pd.DataFrame:
+    """The file's columns renamed to the table's (case-insensitive), the table's columns it lacks added empty.
+    Raises MissingColumns naming every required column the file lacks."""
+    wanted = {name.lower(): name for name in table.columns()}
+    renamed = text.rename(columns={c: wanted[c.strip().lower()] for c in text.columns if c.strip().lower() in wanted})
+    absent = [c for c in table.required() if c not in renamed.columns]
+    if absent:
+        raise MissingColumns(Problem(file, f"lacks the column{'s' if len(absent) > 1 else ''} "
+                                           f"{', '.join(absent)} needed for {table.name}"))
+    return renamed.reindex(columns=list(table.columns()))
+
+
+def _cell_problems(cells: pd.Series, complaint: str, file: str, column: str) -> list[Problem]:
+    """One problem per bad cell (index = row), up to a limit, then one that counts the rest."""
+    listed = [Problem(file, f"'{value}' {complaint}", row, column)
+              for row, value in cells.head(_LISTED_PER_COLUMN).items()]
+    rest = len(cells) - len(listed)
+    return listed + ([Problem(file, f"{rest:,} more rows like these skipped", None, column)] if rest > 0 else [])
+
+
+def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str) -> tuple[pd.DataFrame, list[Problem], pd.Series]:
+    """Cells parsed by their column's kind; returns the frame, one problem per bad cell and the bad-row mask."""
+    problems: list[Problem] = []
+    bad = pd.Series(False, index=frame.index)
+    out = {}
+    for name, column in table.columns().items():  # one vectorised parse per column
+        kind = column.metadata["kind"]
+        text = frame[name].astype("str").str.strip().replace("", np.nan)
+        if kind is Kind.ID:
+            out[name] = to_18(text)
+        elif kind is Kind.TEXT:
+            out[name] = text
+        else:
+            parse, complaint = _PARSERS[kind]
+            out[name] = parse(text, zone) if kind is Kind.DATETIME else parse(text)
+            failed = out[name].isna() & text.notna()
+            bad |= failed
+            problems += _cell_problems(text[failed], f"{complaint}; row skipped", file, name)
+            if kind is Kind.BOOL:
+                out[name] = out[name].fillna(False).astype(bool)
+    return pd.DataFrame(out, index=frame.index), problems, bad
+
+
+def _drop_duplicate_ids(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rows sharing an Id: the last one wins, and the repeats are reported once."""
+    if "Id" not in frame.columns:
+        return frame, []
+    repeated = frame["Id"].notna() & frame["Id"].duplicated(keep="last")
+    if not repeated.any():
+        return frame, []
+    examples = ", ".join(f"{i} (row {r})" for r, i in frame.loc[repeated, "Id"].head(3).items())
+    return frame.loc[~repeated], [Problem(file, f"{int(repeated.sum())} rows repeat an Id found again further "
+                                               f"down; the last row of each Id is kept (e.g. {examples})")]
+
+
+def _validate(frame: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """pandera's checks (ids, uniqueness, allowed values, nulls); failing rows are reported and skipped."""
+    try:
+        return table.model.validate(frame, lazy=True), []
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        rows = cases.loc[cases["index"].notna()]
+        problems = [Problem(file, f"{case.failure_case!r} fails check {case.check}; row skipped",
+                            int(case.index), case.column) for case in rows.itertuples()]
+        problems += [Problem(file, f"fails check {case.check} ({case.failure_case})", None, case.column)
+                     for case in cases.loc[cases["index"].isna()].itertuples()]
+        kept = frame.drop(index=rows["index"].astype(int).unique())
+        return table.model.validate(kept, lazy=True), problems
+
+
+def conform(text: pd.DataFrame, table: Table, file: str,
+            derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+            export_zone: str = "UTC") -> tuple[pd.DataFrame, list[Problem]]:
+    """A canonical table from a text frame whose index is the spreadsheet row number.
+
+    `derive` fills columns a source can compute from others before parsing (e.g. Name from FirstName and
+    LastName). Date-times written without an offset are read as wall time in `export_zone` (report exports are
+    written in the exporting user's zone). Raises MissingColumns when required columns are absent.
+    """
+    if derive is not None:
+        text = derive(text)
+    frame, problems, bad = _parse(_match_columns(text, table, file), table, file, export_zone)
+    frame, duplicates = _drop_duplicate_ids(frame.loc[~bad], file)
+    frame, failures = _validate(frame, table, file)
+    return frame.reset_index(drop=True), problems + duplicates + failures

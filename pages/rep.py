@@ -1,0 +1,68 @@
+"""Rep view: one rep's numbers against targets, their trends, and under each number the records behind it."""
+
+import pandas as pd
+import streamlit as st
+
+from kpi import activity, charts, funnel, revenue
+from kpi.periods import last_weeks
+from kpi.registry import KPIS
+from kpi.summary import records_behind
+from ui import data, state, widgets
+
+filters = state.current()
+facts = data.facts()
+if filters.rep is None:
+    st.warning("No reps in this selection: choose another team.")
+    st.stop()
+reps, _ = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
+rep = reps.loc[filters.rep]
+person = facts.people.set_index("Id").loc[filters.rep]
+owner = pd.Index([filters.rep])
+quarter = filters.calendar.quarter(filters.as_of)
+
+widgets.header(rep["Name"], facts, filters)
+st.markdown(f"**{person['team']}** · {person['role'] if pd.notna(person['role']) else 'no role'} · "
+            f"reports to {person['manager'] if pd.notna(person['manager']) else 'nobody'} · "
+            f"days counted in {person['time_zone']}")
+
+
+def section(title: str, cards: list[tuple[str, str | None]]) -> None:
+    """A row of metric cards, then the records behind each card in tabs."""
+    st.subheader(title)
+    for col, (name, target) in zip(st.columns(len(cards)), cards):
+        with col:
+            widgets.metric(name, rep[name], rep[target] if target else None)
+    with st.expander("Records behind these numbers"):
+        for tab, (name, _) in zip(st.tabs([KPIS[n].label for n, _ in cards]), cards):
+            with tab:
+                widgets.records(records_behind(facts, name, owner, filters.as_of, filters.calendar),
+                                key=f"records_{name}")
+
+
+section("Today and this week", [("calls_today", "calls_target_day"), ("emails_today", "emails_target_day"),
+                                ("meetings_today", "meetings_target_day"),
+                                ("activities_today", "activities_target_day"), ("activities_week", None)])
+daily = activity.daily_activity(facts.activities, last_weeks(filters.as_of, 4), filters.as_of, owner)
+st.plotly_chart(charts.activity_trend(
+    daily, {"Activity target": rep["activities_target_day"], "Call target": rep["calls_target_day"]},
+    "Activity per business day, last 4 weeks"), key="rep_activity")
+
+weekly = funnel.weekly_stage_counts(facts.stages, quarter.through(filters.as_of), owner)
+qualifies = weekly.to_numpy().sum() > 0 or rep[["sal_goal_week", "sql_goal_week", "sal_goal_month",
+                                                "sql_goal_month"]].notna().any()
+if qualifies and widgets.needs(facts, ("Lead",), "SALs and SQLs"):
+    section("Lead funnel", [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"),
+                            ("sal_month", "sal_goal_month"), ("sql_month", "sql_goal_month")])
+    st.plotly_chart(charts.weekly_stages(weekly, {"sal": rep["sal_goal_week"], "sql": rep["sql_goal_week"]},
+                                         f"SALs and SQLs per week, {quarter.name}"), key="rep_stages")
+
+sells = pd.notna(rep["quota_quarter"]) or rep["revenue_qtd"] > 0 or rep["open_pipeline"] > 0
+if sells and widgets.needs(facts, ("Opportunity",), "closed-won revenue, quota attainment and pipeline"):
+    section("Quarter to date", [("revenue_qtd", "quota_quarter"), ("win_rate", None), ("coverage", None)])
+    cols = st.columns(3)
+    for col, name in zip(cols, ("attainment", "pace", "projection")):
+        with col:
+            widgets.metric(name, rep[name])
+    won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, owner)
+    st.plotly_chart(charts.burn_up(won, quarter, rep["quota_quarter"], rep["projection"],
+                                   f"{quarter.name} closed-won vs quota"), key="rep_burn_up")

@@ -1,0 +1,102 @@
+"""The real thing: the Streamlit server on the sample org, driven by Playwright in Debian's headless Chromium.
+Screenshots land in test-output/screenshots/ (look at them)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "screenshots"
+DONE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
+CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+                           return charts.length === n && charts.every(e => e.querySelector('.js-plotly-plot g.trace')); }"""
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = {**os.environ, "KPI_SOURCE": "sample"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"server did not start: {proc.stdout.read().decode()[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, url: str, shot: str, charts: int):
+    """Open a view, wait until its script has run and its `charts` plotly charts are drawn, screenshot it."""
+    page = browser.new_page(viewport={"width": 1600, "height": 2600})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_function(CHARTS_DRAWN, arg=charts, timeout=30_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / shot))
+    return page
+
+
+def test_team_view_in_a_real_browser(server, browser):
+    page = _open(browser, f"{server}/?team=ADR", "team.png", charts=3)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Team · ADR" in page.locator("h1").first.inner_text()
+    assert page.locator('[data-testid="stMetricValue"]').count() == 12
+    # The filters live in the URL: the page rewrote it with every filter.
+    assert "as_of=2026-11-24" in page.url and "team=ADR" in page.url
+    page.close()
+
+
+def test_rep_view_keeps_the_filters_and_lists_records(server, browser):
+    page = _open(browser, f"{server}/rep?team=SMB&fy_start=2", "rep.png", charts=3)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "FY2027 Q4" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    page.get_by_text("Records behind these numbers").first.click()
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=10_000)
+    # Switching page through the navigation keeps the sidebar's choices.
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Team").click()
+    page.wait_for_selector(DONE, timeout=30_000)
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('SMB')")
+    assert "team=SMB" in page.url and "fy_start=2" in page.url
+    page.close()

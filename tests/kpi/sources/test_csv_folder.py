@@ -1,0 +1,99 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpi.sources import SourceError, load
+from kpi.sources.csv_folder import load_folder, read_text
+
+SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
+ANN = "0055g00000AnnAAAAA"  # an 18-character user id
+USERS = f"Id,FirstName,LastName,IsActive,TimeZoneSidKey\n{ANN},Ann,Lee,true,America/New_York\n"
+
+
+def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_missing_files_are_named_and_the_rest_loads(tmp_path):
+    write(tmp_path, "User.csv", USERS)
+    org = load_folder(tmp_path)
+    assert org.users["Name"].tolist() == ["Ann Lee"]  # Name built from FirstName and LastName
+    assert "Opportunity" in org.missing and "Task" in org.missing and "User" not in org.missing
+    assert org.opportunities.empty and list(org.opportunities.columns)[:2] == ["Id", "Name"]
+
+
+def test_a_file_lacking_needed_columns_gets_one_message_naming_them(tmp_path):
+    write(tmp_path, "Opportunity.csv", "Id,OwnerId,Amount\n0065g00000AAAAAAAA,0055g00000AnnAAAAA,100\n")
+    org = load_folder(tmp_path)
+    assert [str(p) for p in org.problems] == [
+        "Opportunity.csv: lacks the columns CloseDate, IsClosed, IsWon needed for opportunities"]
+    assert "Opportunity" in org.missing
+
+
+def test_bad_cells_are_reported_by_file_row_and_column_and_their_rows_skipped(tmp_path):
+    write(tmp_path, "Task.csv",
+          "Id,OwnerId,TaskSubtype,Status,CompletedDateTime\n"
+          f"00T5g00000AAAAAAAA,{ANN},Call,Completed,2026-11-24T15:00:00.000Z\n"
+          f"00T5g00000AAAAAAAB,{ANN},Call,Completed,last Tuesday\n"
+          f"00T5g00000AAAAAAAC,{ANN},Call,Completed,2026-11-24 16:00:00\n")
+    org = load_folder(tmp_path)
+    assert [str(p) for p in org.problems] == [
+        "Task.csv row 3, column CompletedDateTime: 'last Tuesday' is not a date-time; row skipped"]
+    assert org.activities["Id"].tolist() == ["00T5g00000AAAAAAAA", "00T5g00000AAAAAAAC"]
+    # `2026-11-24 16:00:00` (Data Export style, no zone) is UTC.
+    assert org.activities["CompletedDateTime"].iloc[1] == pd.Timestamp("2026-11-24T16:00:00Z")
+
+
+def test_duplicate_ids_are_reported_and_the_last_row_wins(tmp_path):
+    write(tmp_path, "User.csv", USERS + f"{ANN},Ann,Lee-Smith,true,America/New_York\n")
+    org = load_folder(tmp_path)
+    assert org.users["Name"].tolist() == ["Ann Lee-Smith"]
+    assert len(org.problems) == 1 and "1 rows repeat an Id" in str(org.problems[0]) and "row 2" in str(org.problems[0])
+
+
+def test_ids_booleans_and_encodings_of_real_exports(tmp_path):
+    # cp1252 (weekly Data Export), UPPERCASE headers, TRUE/1 booleans, a 15-character owner id, the null id.
+    write(tmp_path, "User.csv", "ID,NAME,ISACTIVE,MANAGERID\n0055g00000AnnAAAAA,Zoë Ñúñez,TRUE,000000000000000AAA\n",
+          "cp1252")
+    write(tmp_path, "Opportunity.csv",
+          "Id,OwnerId,Amount,CloseDate,IsClosed,IsWon\n0065g00000AAAAAAAA,0055g00000AnnAA,\"1,500.50\",2026-11-02,1,1\n")
+    org = load_folder(tmp_path)
+    assert org.problems == ()
+    assert org.users.loc[0, "Name"] == "Zoë Ñúñez" and pd.isna(org.users.loc[0, "ManagerId"])
+    assert org.users.loc[0, "IsActive"]
+    # 0055g00000AnnAA + its case-safe suffix: 'AnnAA' has capitals at positions 0, 3, 4 -> 1 + 8 + 16 = 25 -> 'Z'.
+    assert org.opportunities.loc[0, "OwnerId"] == "0055g00000AnnAAAAZ"
+    assert org.opportunities.loc[0, ["Amount", "IsWon", "IsClosed"]].tolist() == [1500.5, True, True]
+
+
+def test_report_style_naive_datetimes_take_the_export_time_zone(tmp_path):
+    write(tmp_path, "Task.csv", f"Id,OwnerId,Status,CompletedDateTime\n00T5g00000AAAAAAAA,{ANN},Completed,2026-11-24 22:30:00\n")
+    org = load_folder(tmp_path, export_zone="America/New_York")
+    assert org.activities.loc[0, "CompletedDateTime"] == pd.Timestamp("2026-11-25T03:30:00Z")
+
+
+def test_events_are_meetings_from_their_own_file(tmp_path):
+    write(tmp_path, "Event.csv", f"Id,OwnerId,StartDateTime\n00U5g00000AAAAAAAA,{ANN},2026-11-24T15:00:00.000Z\n")
+    org = load_folder(tmp_path)
+    assert org.activities["IsEvent"].tolist() == [True]
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples is not beside the repository")
+def test_real_public_exports_load():
+    task = read_text(SAMPLES / "data-cloud-workshop" / "Task.csv")  # UTF-8 with a byte-order mark
+    assert task.columns[0] == "Id" and len(task) == 75 and task.index[0] == 2
+    utf16 = read_text(SAMPLES / "dataloader" / "csvtext_BOM_UTF16LE.csv")
+    assert list(utf16.columns) == ["column1", "column2", "column3"] and utf16.iloc[1, 2] == "row2-3"
+    org = load_folder(SAMPLES / "data-cloud-workshop")
+    assert len(org.activities) == 75 and len(org.opportunities) == 50
+    assert org.opportunities["IsWon"].dtype == bool and org.opportunities["CreatedDate"].notna().all()
+
+
+def test_an_unknown_source_is_a_clear_error(tmp_path):
+    with pytest.raises(SourceError, match="is not 'sample' nor a folder"):
+        load(str(tmp_path / "nowhere"))
+    with pytest.raises(SourceError, match="goals file .* does not exist"):
+        load(str(tmp_path), goals_file=tmp_path / "goals.csv")

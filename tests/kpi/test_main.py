@@ -1,0 +1,86 @@
+"""The command line, run as a user runs it and in-process."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpi.__main__ import main
+from kpi.registry import ENTRIES, SUMMARY_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKER = ROOT.parent / "shared" / "tools" / "check_summary.py"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_summary_on_the_sample_meets_the_contract():
+    done = subprocess.run([sys.executable, "-m", "kpi", "summary", "--source", "sample", "--format", "json"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert (doc["as_of"], doc["fiscal_quarter"]) == ("2026-11-24", "FY2026 Q4")  # the sample's anchor date
+    assert all(set(SUMMARY_KEYS) <= set(row) for row in [*doc["reps"], doc["team"]])
+    if CHECKER.is_file():
+        checked = subprocess.run([sys.executable, str(CHECKER)], input=done.stdout, capture_output=True, text=True)
+        assert checked.returncode == 0 and " 0 contract errors" in checked.stdout, checked.stdout
+
+
+def test_one_team_and_its_totals(capsys):
+    code, out, _ = run(capsys, "summary", "--source", "sample", "--team", "SMB", "--as-of", "2026-11-20")
+    doc = json.loads(out)
+    assert code == 0 and doc["as_of"] == "2026-11-20" and {r["team"] for r in doc["reps"]} == {"SMB"}
+    # 'team' totals exactly the listed reps.
+    assert doc["team"]["calls_today"] == sum(r["calls_today"] for r in doc["reps"])
+    assert doc["team"]["revenue_qtd"] == pytest.approx(sum(r["revenue_qtd"] for r in doc["reps"]))
+    quotas = [r["quota_quarter"] for r in doc["reps"] if r["quota_quarter"] is not None]
+    assert doc["team"]["attainment"] == pytest.approx(doc["team"]["revenue_qtd"] / sum(quotas))
+
+
+def test_fiscal_start_names_the_quarter(capsys):
+    _, out, _ = run(capsys, "summary", "--source", "sample", "--fiscal-start", "2")
+    assert json.loads(out)["fiscal_quarter"] == "FY2027 Q4"
+
+
+def test_table_format_is_readable(capsys):
+    code, out, _ = run(capsys, "summary", "--source", "sample", "--format", "table", "--team", "ADR")
+    assert code == 0 and out.startswith("As of 2026-11-24 (FY2026 Q4), team ADR")
+    for heading in ("Activity", "Lead funnel", "Revenue", "Calls today", "SALs this week", "Attainment", "TEAM"):
+        assert heading in out
+
+
+def test_a_partial_export_folder_says_what_is_missing(capsys, tmp_path):
+    (tmp_path / "User.csv").write_text("Id,Name,IsActive\n0055g00000AnnAAAAA,Ann Lee,true\n")
+    (tmp_path / "Task.csv").write_text("Id,OwnerId,TaskSubtype,Status,CompletedDateTime\n"
+                                       "00T5g00000AAAAAAAA,0055g00000AnnAAAAA,Call,Completed,2026-11-20T15:00:00Z\n")
+    code, out, err = run(capsys, "summary", "--source", str(tmp_path))
+    doc = json.loads(out)
+    assert code == 0 and doc["as_of"] == "2026-11-20"  # an export stands at its newest activity day
+    assert doc["reps"][0]["calls_today"] == 1 and doc["reps"][0]["revenue_qtd"] == 0
+    assert "missing: UserRole.csv, Event.csv, Lead.csv" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["summary", "--source", "/no/such/folder"], "is not 'sample' nor a folder"),
+    (["summary", "--source", "sample", "--as-of", "24/13/2026"], "is not a date"),
+    (["summary", "--source", "sample", "--fiscal-start", "13"], "is not a month number"),
+    (["summary", "--source", "sample", "--export-tz", "Mars/Base"], "is not an IANA time zone"),
+    (["summary", "--source", "sample", "--team", "Nobody"], "no team named 'Nobody'"),
+])
+def test_bad_arguments_exit_2_with_a_clear_message(capsys, args, message):
+    try:
+        code = main(args)
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    assert code == 2 and message in capsys.readouterr().err
+
+
+def test_list_prints_every_kpi(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and all(k.name in out for k in ENTRIES)

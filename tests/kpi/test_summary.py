@@ -1,0 +1,148 @@
+import json
+
+import pandas as pd
+import pytest
+
+from factories import org, uid, user
+from kpi.summary import default_as_of, prepare, records_behind, rep_table, summary
+
+AS_OF = pd.Timestamp("2026-11-24")  # a Tuesday in FY2026 Q4; 39 of the quarter's 66 business days gone
+SHARE = 39 / 66
+R1, R2, R3, BOSS = user(1), user(2), user(3), user(9)
+
+
+def small_org():
+    """Two ADRs (R1 in New York, R2 in Los Angeles), their manager and an inactive ADR (R3)."""
+    ny, la = "America/New_York", "America/Los_Angeles"
+    return org(
+        users=[{"Id": BOSS, "Name": "Boss", "IsActive": True, "Department": "ADR", "TimeZoneSidKey": ny},
+               {"Id": R1, "Name": "Rita One", "IsActive": True, "Department": "ADR", "ManagerId": BOSS,
+                "Title": "ADR", "TimeZoneSidKey": ny},
+               {"Id": R2, "Name": "Raj Two", "IsActive": True, "Department": "ADR", "ManagerId": BOSS,
+                "Title": "ADR", "TimeZoneSidKey": la},
+               {"Id": R3, "Name": "Gone Three", "IsActive": False, "Department": "ADR", "ManagerId": BOSS,
+                "TimeZoneSidKey": ny}],
+        activities=[
+            {"Id": uid("00T", 1), "OwnerId": R1, "TaskSubtype": "Call", "Status": "Completed",
+             "CompletedDateTime": "2026-11-24T14:00:00Z"},  # 09:00 in New York: today
+            {"Id": uid("00T", 2), "OwnerId": R1, "TaskSubtype": "Email", "Status": "Completed",
+             "CompletedDateTime": "2026-11-25T03:30:00Z"},  # 22:30 on the 24th in New York: today
+            {"Id": uid("00U", 3), "OwnerId": R1, "IsEvent": True, "StartDateTime": "2026-11-24T16:00:00Z"},
+            {"Id": uid("00T", 4), "OwnerId": R1, "TaskSubtype": "Call", "Status": "Completed",
+             "CompletedDateTime": "2026-11-23T15:00:00Z"},  # Monday: this week
+            {"Id": uid("00T", 5), "OwnerId": R2, "TaskSubtype": "Call", "Status": "Completed",
+             "CompletedDateTime": "2026-11-24T06:00:00Z"},  # 22:00 on Monday in Los Angeles: week, not today
+            {"Id": uid("00T", 6), "OwnerId": R2, "TaskSubtype": "Email", "Status": "Completed",
+             "CompletedDateTime": "2026-11-24T20:00:00Z"},  # noon in Los Angeles: today
+            {"Id": uid("00T", 7), "OwnerId": R3, "TaskSubtype": "Call", "Status": "Completed",
+             "CompletedDateTime": "2026-11-24T15:00:00Z"},  # the inactive rep: in no figure
+        ],
+        leads=[{"Id": uid("00Q", 1), "OwnerId": R1, "Status": "SQL"},
+               {"Id": uid("00Q", 2), "OwnerId": R2, "Status": "SAL", "SAL_Date__c": "2026-11-05"},
+               {"Id": uid("00Q", 3), "OwnerId": R2, "Status": "SAL"}],
+        lead_history=[
+            {"LeadId": uid("00Q", 1), "Field": "Status", "NewValue": "SAL", "CreatedDate": "2026-11-23T15:00:00Z"},
+            {"LeadId": uid("00Q", 1), "Field": "Status", "NewValue": "SQL", "CreatedDate": "2026-11-24T15:00:00Z"},
+            {"LeadId": uid("00Q", 3), "Field": "Status", "NewValue": "SAL", "CreatedDate": "2026-11-10T15:00:00Z"},
+            {"LeadId": uid("00Q", 3), "Field": "Owner", "DataType": "EntityId", "OldValue": R1, "NewValue": R2,
+             "CreatedDate": "2026-11-12T15:00:00Z"},  # R1 owned lead 3 when it became a SAL
+        ],
+        opportunities=[
+            {"Id": uid("006", 1), "OwnerId": R1, "Amount": 30_000, "CloseDate": "2026-10-20", "IsWon": True,
+             "IsClosed": True},
+            {"Id": uid("006", 2), "OwnerId": R1, "Amount": 10_000, "CloseDate": "2026-11-03", "IsClosed": True},
+            {"Id": uid("006", 3), "OwnerId": R1, "Amount": 50_000, "CloseDate": "2026-12-15"},
+            {"Id": uid("006", 4), "OwnerId": R2, "Amount": 20_000, "CloseDate": "2026-11-10", "IsWon": True,
+             "IsClosed": True},
+            {"Id": uid("006", 5), "OwnerId": R2, "Amount": 10_000, "CloseDate": "2026-11-20", "IsWon": True,
+             "IsClosed": True},
+            {"Id": uid("006", 6), "OwnerId": R2, "Amount": 40_000, "CloseDate": "2026-12-01"},
+            {"Id": uid("006", 7), "OwnerId": R2, "Amount": 5_000, "CloseDate": "2027-01-10"},  # next quarter
+        ],
+        quotas=[{"QuotaOwnerId": R1, "StartDate": f"2026-{m}-01", "QuotaAmount": 40_000} for m in (10, 11, 12)],
+        goals=[{"owner": "ADR", "metric": "calls", "period": "day", "target": 30},
+               {"owner": R2, "metric": "calls", "period": "day", "target": 40},
+               {"owner": "*", "metric": "sal", "period": "week", "target": 2},
+               {"owner": "ADR", "metric": "sal", "period": "month", "target": 8},
+               {"owner": R1, "metric": "sql", "period": "week", "target": 1},
+               {"owner": R2, "metric": "revenue", "period": "quarter", "target": 25_000}],
+    )
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return summary(prepare(small_org()), AS_OF)
+
+
+def test_reps_are_listed_without_the_manager_or_the_inactive_rep(doc):
+    assert (doc["as_of"], doc["fiscal_quarter"]) == ("2026-11-24", "FY2026 Q4")
+    assert [(r["id"], r["name"]) for r in doc["reps"]] == [(R2, "Raj Two"), (R1, "Rita One")]
+
+
+def test_rep_rows_hold_the_hand_counted_figures(doc):
+    rita, raj = doc["reps"][1], doc["reps"][0]
+    # Rita: a call at 09:00 and an email at 22:30 New York time, a meeting: 3 today; plus Monday's call.
+    assert {k: rita[k] for k in ("calls_today", "emails_today", "meetings_today", "activities_today",
+                                 "activities_week")} == {"calls_today": 1, "emails_today": 1, "meetings_today": 1,
+                                                         "activities_today": 3, "activities_week": 4}
+    # Raj: Monday 22:00 Los Angeles call is this week, not today; the noon email is today.
+    assert (raj["calls_today"], raj["emails_today"], raj["activities_today"], raj["activities_week"]) == (0, 1, 1, 2)
+    # Targets: role ADR (Title) 30 calls a day, Raj's own row 40; '*' 2 SALs a week; ADR 8 SALs a month.
+    assert (rita["calls_target_day"], raj["calls_target_day"]) == (30, 40)
+    assert (rita["sal_goal_week"], rita["sql_goal_week"], rita["sal_goal_month"], rita["sql_goal_month"]) == (2, 1, 8, None)
+    assert (raj["sql_goal_week"], raj["sal_goal_month"]) == (None, 8)
+    # Funnel: lead 1 SAL Monday + SQL today (Rita); lead 3 SAL on 10 Nov while Rita owned it; lead 2 SAL 5 Nov (Raj).
+    assert (rita["sal_week"], rita["sql_week"], rita["sal_month"], rita["sql_month"]) == (1, 1, 2, 1)
+    assert (raj["sal_week"], raj["sal_month"], raj["sql_month"]) == (0, 1, 0)
+
+
+def test_revenue_rates_per_rep(doc):
+    rita, raj = doc["reps"][1], doc["reps"][0]
+    # Rita: won 30,000 of a 3 x 40,000 quota: 0.25; pace 0.25 * 66/39; projection 30,000 * 66/39;
+    # coverage 50,000 open / (120,000 - 30,000); win rate 1 won of 2 closed.
+    assert rita["revenue_qtd"] == 30_000 and rita["quota_quarter"] == 120_000
+    assert rita["attainment"] == pytest.approx(0.25)
+    assert rita["pace"] == pytest.approx(0.25 / SHARE)
+    assert rita["projection"] == pytest.approx(30_000 / SHARE)
+    assert rita["coverage"] == pytest.approx(50_000 / 90_000)
+    assert rita["win_rate"] == pytest.approx(0.5)
+    # Raj: 20,000 + 10,000 won against the goals file's 25,000: quota met, so coverage is empty.
+    assert raj["quota_quarter"] == 25_000 and raj["attainment"] == pytest.approx(1.2)
+    assert raj["coverage"] is None and raj["win_rate"] == 1.0
+
+
+def test_team_row_sums_counts_and_recomputes_rates(doc):
+    team = doc["team"]
+    assert (team["calls_today"], team["emails_today"], team["activities_today"], team["activities_week"]) == (1, 2, 4, 6)
+    assert (team["calls_target_day"], team["sal_goal_week"], team["sql_goal_week"], team["sql_goal_month"]) == (70, 4, 1, None)
+    assert (team["sal_month"], team["sql_month"]) == (3, 1)
+    # Won 60,000 of 145,000: 0.4138, not the mean of 0.25 and 1.2. Coverage pools: 90,000 / (145,000 - 60,000).
+    assert team["attainment"] == pytest.approx(60_000 / 145_000)
+    assert team["pace"] == pytest.approx(60_000 / 145_000 / SHARE)
+    assert team["projection"] == pytest.approx(60_000 / SHARE)
+    assert team["coverage"] == pytest.approx(90_000 / 85_000)
+    assert team["win_rate"] == pytest.approx(3 / 4)
+
+
+def test_the_summary_is_plain_json_with_ints_for_counts(doc):
+    text = json.dumps(doc)
+    assert '"calls_today": 1,' in text and '"revenue_qtd": 30000.0' in text
+    assert isinstance(doc["team"]["sal_week"], int)
+
+
+def test_records_behind_a_number_are_the_ones_it_counts():
+    facts = prepare(small_org())
+    rita = pd.Index([R1])
+    assert sorted(records_behind(facts, "activities_today", rita, AS_OF)["Id"]) == [
+        uid("00T", 1), uid("00T", 2), uid("00U", 3)]
+    assert list(records_behind(facts, "sal_month", rita, AS_OF)["LeadId"]) == [uid("00Q", 3), uid("00Q", 1)]
+    won = records_behind(facts, "revenue_qtd", pd.Index([R2]), AS_OF)
+    assert won["Amount"].sum() == 30_000  # the number shown for Raj
+    assert list(records_behind(facts, "coverage", rita, AS_OF)["Id"]) == [uid("006", 3)]
+
+
+def test_one_team_and_the_default_as_of_date():
+    facts = prepare(small_org())
+    assert rep_table(facts, AS_OF, team="Nobody's").empty
+    # No anchor from the source: the newest day a Task was done (Rita's 22:30 email, on the 24th).
+    assert default_as_of(facts) == AS_OF

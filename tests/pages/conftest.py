@@ -1,0 +1,49 @@
+"""AppTest set-up shared by the page tests.
+
+With `st.navigation` and a folder named `pages/` beside the entry script, AppTest (unlike the real server)
+resets Streamlit's pages-directory flag before every run, so from the second run on it would execute the page
+file alone, without dashboard.py's sidebar. `NavigationPagesManager` keeps the flag where the real server
+leaves it once st.navigation has run. `test_a_sidebar_change_reaches_the_page` proves the frame really runs.
+"""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+import streamlit.testing.v1.app_test as app_test
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
+
+
+class NavigationPagesManager(PagesManager):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def navigation_like_the_server(monkeypatch):
+    monkeypatch.setattr(app_test, "PagesManager", NavigationPagesManager)
+
+
+@pytest.fixture(autouse=True)
+def fresh_results():
+    """Results cached by one test must not answer another; loaded sources are immutable and may stay."""
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app():
+    """Open the dashboard on a page with query parameters, as a bookmarked URL would: app('pages/rep.py', rep=...)."""
+    def open_page(page: str | None = None, **query: str) -> AppTest:
+        at = AppTest.from_file(ENTRY, default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+    return open_page

@@ -1,0 +1,39 @@
+from kpi.registry import ENTRIES, KPIS
+
+
+def test_the_glossary_lists_every_kpi_of_the_registry(app):
+    at = app("pages/glossary.py")
+    text = "\n".join(m.value for m in at.markdown)
+    for kpi in ENTRIES:
+        assert f"#### {kpi.label}" in text and kpi.formula in text
+
+
+def test_the_glossary_search_narrows_the_list(app):
+    at = app("pages/glossary.py")
+    at.text_input[0].input("coverage").run()
+    headings = [m.value.split("  \n")[0] for m in at.markdown if m.value.startswith("####")]
+    matching = [k for k in ENTRIES if "coverage" in f"{k.name} {k.label} {k.help} {k.formula}".lower()]
+    assert headings == [f"#### {k.label}" for k in matching]
+    assert KPIS["coverage"] in matching and len(matching) < len(ENTRIES) / 3
+
+
+def test_the_data_page_counts_rows_per_table(app):
+    at = app("pages/data.py")
+    tables = at.dataframe[0].value.set_index("table")["rows"]
+    assert tables["users"] > 20 and tables["activities"] > 10_000
+
+
+def test_bad_input_is_listed_and_the_rest_still_shows(app, tmp_path, monkeypatch):
+    (tmp_path / "User.csv").write_text("Id,Name,IsActive,Department\n0055g00000AnnAAAAA,Ann Lee,true,ADR\n")
+    (tmp_path / "Task.csv").write_text(
+        "Id,OwnerId,TaskSubtype,Status,CompletedDateTime\n"
+        "00T5g00000AAAAAAAA,0055g00000AnnAAAAA,Call,Completed,2026-11-24T15:00:00Z\n"
+        "00T5g00000AAAAAAAB,0055g00000AnnAAAAA,Call,Completed,someday\n")
+    monkeypatch.setenv("KPI_SOURCE", str(tmp_path))
+    at = app("pages/data.py")
+    problems = at.dataframe[1].value
+    assert problems.iloc[0].to_dict() == {"file": "Task.csv", "row": 3, "column": "CompletedDateTime",
+                                          "problem": "'someday' is not a date-time; row skipped"}
+    team = app(team="ADR")
+    assert {m.label: m.value for m in team.metric}["Calls today"] == "1"
+    assert any("Add Opportunity.csv" in i.value for i in team.info)

@@ -1,0 +1,77 @@
+"""The global filters: as-of date, fiscal-year start, team and rep. Drawn in the sidebar by dashboard.py on every
+run, kept in session state across pages and mirrored in the URL query string so a view can be shared."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from kpi import people
+from kpi.periods import FiscalCalendar, day
+from kpi.summary import Facts, default_as_of
+
+AS_OF, FISCAL_START, TEAM, REP = "as_of", "fy_start", "team", "rep"  # session-state and query-string keys
+ALL_TEAMS = "All teams"
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: pd.Timestamp
+    fiscal_start: int
+    team: str | None  # None: every team
+    rep: str | None  # a user id
+
+    @property
+    def calendar(self) -> FiscalCalendar:
+        return FiscalCalendar(self.fiscal_start)
+
+
+def _from_url(key: str, parse, valid) -> object | None:
+    """A query-string value, parsed, or None when absent or not valid for this data."""
+    text = st.query_params.get(key)
+    if text is None:
+        return None
+    try:
+        value = parse(text)
+    except (ValueError, TypeError):
+        return None
+    return value if valid(value) else None
+
+
+def _seed(key: str, value: object) -> None:
+    """Give a widget its starting value once: from the URL, else the default. Later runs keep the user's."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def sidebar(facts: Facts) -> Filters:
+    """Draw the filters and return them; the URL is rewritten to match."""
+    teams = [ALL_TEAMS, *people.teams(facts.people)]
+    _seed(AS_OF, _from_url(AS_OF, lambda t: day(t).date(), lambda v: True) or default_as_of(facts).date())
+    _seed(FISCAL_START, _from_url(FISCAL_START, int, lambda m: 1 <= m <= 12) or 1)
+    _seed(TEAM, _from_url(TEAM, str, lambda t: t in teams) or ALL_TEAMS)
+    with st.sidebar:
+        st.date_input("As of", key=AS_OF, help="Figures as the data stood at the end of this day.")
+        st.selectbox("Fiscal year starts in", range(1, 13), key=FISCAL_START,
+                     format_func=lambda m: calendar.month_name[m])
+        st.selectbox("Team", teams, key=TEAM)
+        team = None if st.session_state[TEAM] == ALL_TEAMS else st.session_state[TEAM]
+        reps = people.reps(facts.people, team)
+        rep_ids = list(reps.index)
+        if st.session_state.get(REP) not in rep_ids:  # first run, or the team changed under the rep
+            st.session_state.pop(REP, None)
+            _seed(REP, _from_url(REP, str, lambda r: r in rep_ids) or (rep_ids[0] if rep_ids else None))
+        st.selectbox("Rep", rep_ids, key=REP, format_func=lambda r: reps.loc[r, "Name"])
+    filters = Filters(day(st.session_state[AS_OF]), st.session_state[FISCAL_START], team, st.session_state[REP])
+    st.query_params.from_dict({AS_OF: f"{filters.as_of:%Y-%m-%d}", FISCAL_START: str(filters.fiscal_start),
+                               TEAM: st.session_state[TEAM], **({REP: filters.rep} if filters.rep else {})})
+    st.session_state["filters"] = filters
+    return filters
+
+
+def current() -> Filters:
+    """The filters the frame drew in this run (pages call this)."""
+    return st.session_state["filters"]

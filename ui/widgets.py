@@ -1,0 +1,84 @@
+"""Drawing helpers for pages: metric cards, tables and notes that read their labels and help from the registry."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from kpi.periods import elapsed_share
+from kpi.registry import KPIS, Unit
+from kpi.summary import Facts
+from ui.data import Source
+from ui.state import Filters
+
+_NUMBER_FORMATS = {Unit.COUNT: "%d", Unit.CURRENCY: "dollar", Unit.PERCENT: "percent", Unit.MULTIPLE: "%.1fx"}
+
+
+def _missing(value: object) -> bool:
+    return value is None or pd.isna(value)
+
+
+def _signed(name: str, change: float) -> str:
+    """A change with its sign first (Streamlit reads the arrow from it): '-$66.6k', '+12'."""
+    return ("-" if change < 0 else "+") + KPIS[name].format(abs(change), compact=True)
+
+
+def metric(name: str, value: float | None, target: float | None = None) -> None:
+    """A metric card: registry label, formatted value, help on hover, and the gap to its target when it has
+    one (pace: to being on pace)."""
+    kpi = KPIS[name]
+    delta = None
+    if not _missing(target) and not _missing(value):
+        delta = f"{_signed(name, value - target)} vs {KPIS[name].format(target, compact=True)} " + (
+            "quota" if name == "revenue_qtd" else "target")
+    elif name == "pace" and not _missing(value):
+        delta = f"{_signed(name, value - 1)} vs on pace"
+    st.metric(kpi.label, kpi.format(value, compact=True), delta, help=kpi.tooltip(), border=True)
+
+
+def column_config(names: list[str]) -> dict[str, st.column_config.Column]:
+    """Table columns labelled, formatted and explained by the registry."""
+    return {name: st.column_config.NumberColumn(KPIS[name].label, help=KPIS[name].tooltip(),
+                                                format=_NUMBER_FORMATS[KPIS[name].unit])
+            for name in names}
+
+
+def records(frame: pd.DataFrame, key: str, id_column: str = "Id") -> None:
+    """The records behind a number, with Salesforce links when SALESFORCE_INSTANCE_URL is set."""
+    if frame.empty:
+        st.caption("No records.")
+        return
+    instance = os.environ.get("SALESFORCE_INSTANCE_URL", "").rstrip("/")
+    config = {}
+    if instance:
+        frame = frame.assign(**{id_column: instance + "/" + frame[id_column]})
+        config[id_column] = st.column_config.LinkColumn(id_column, display_text=rf"{instance}/(.*)")
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, width="stretch")
+
+
+def header(title: str, facts: Facts, filters: Filters) -> None:
+    """Page title and the line that says what the figures stand on."""
+    quarter = filters.calendar.quarter(filters.as_of)
+    share = elapsed_share(quarter, filters.as_of)
+    st.title(title)
+    st.caption(f"Data as of **{filters.as_of:%a %d %b %Y}** · {quarter.name} "
+               f"({quarter.start:%d %b} – {quarter.end:%d %b %Y}), "
+               f"{KPIS['elapsed_share'].format(share)} of its business days gone")
+
+
+def needs(facts: Facts, objects: tuple[str, ...], what: str) -> bool:
+    """True when the source has these objects; otherwise say which exports to add and return False."""
+    absent = [obj for obj in objects if not facts.org.has(obj)]
+    if absent:
+        st.info(f"Add {' and '.join(f'{obj}.csv' for obj in absent)} to the exports to see {what}.")
+    return not absent
+
+
+def data_status(facts: Facts) -> None:
+    """Sidebar footnote: the source, and a warning when its files had problems."""
+    with st.sidebar:
+        st.caption(f"Data: {Source.from_environment().label()}")
+        if facts.org.problems:
+            st.warning(f"{len(facts.org.problems)} problems in the input files: see the Data page.", icon="⚠️")
