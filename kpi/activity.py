@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
+from kpi.lookup import isin, lowered, remap
 from kpi.periods import Period, local_day
 from kpi.schema import Activities
 
@@ -22,7 +24,7 @@ class ActivityKind(StrEnum):
 KINDS = [k.value for k in ActivityKind]
 KIND_DTYPE = pd.CategoricalDtype(KINDS)
 # Columns of the counted-activities table (`counted_activities`).
-KIND, DAY, DONE_AT, IS_EVENT = "kind", "day", "done_at", A.IsEvent
+KIND, DAY, DONE_AT, CREATED_DAY, ROW, IS_EVENT = "kind", "day", "done_at", "created_day", "row", A.IsEvent
 
 
 @dataclass(frozen=True)
@@ -41,20 +43,26 @@ class ActivityRules:
 def activity_kind(activities: pd.DataFrame, rules: ActivityRules = ActivityRules()) -> pd.Series:
     """Each activity's kind: an Event is a meeting; a Task's kind comes from the first of TaskSubtype, Type,
     Subject prefix that names one. A value outside the lists does not decide; undecided Tasks are NA."""
-    kind = pd.Series(pd.NA, index=activities.index, dtype="object")
-    for column, mapping in ((A.TaskSubtype, rules.subtypes), (A.Type, rules.types)):
-        named = activities[column].str.strip().str.lower().map(dict(mapping))
-        kind = kind.fillna(named)
-    subject = activities[A.Subject].str.lstrip().str.lower()
-    for prefix, prefix_kind in rules.subject_prefixes:
-        kind = kind.mask(kind.isna() & subject.str.startswith(prefix).fillna(False), prefix_kind.value)
-    kind = kind.mask(activities[A.IsEvent], ActivityKind.MEETING.value)
-    return kind.astype(KIND_DTYPE)
+    codes = np.array(remap(activities[A.TaskSubtype], _codes(rules.subtypes), lowered), dtype=float)
+    undecided = np.isnan(codes)
+    codes[undecided] = np.array(remap(activities[A.Type][undecided], _codes(rules.types), lowered), dtype=float)
+    undecided = np.isnan(codes) & ~activities[A.IsEvent].to_numpy()
+    subject = activities[A.Subject][undecided].str.lstrip().str.lower()  # only the Tasks no field decided
+    for prefix, kind in reversed(rules.subject_prefixes):  # reversed: the first matching prefix is written last
+        named = subject.str.startswith(prefix).to_numpy(bool, na_value=False)
+        codes[np.flatnonzero(undecided)[named]] = KINDS.index(kind.value)
+    codes[activities[A.IsEvent].to_numpy()] = KINDS.index(ActivityKind.MEETING.value)
+    return pd.Series(pd.Categorical.from_codes(np.nan_to_num(codes, nan=-1).astype(int), dtype=KIND_DTYPE),
+                     index=activities.index)
+
+
+def _codes(pairs: tuple[tuple[str, ActivityKind], ...]) -> dict[str, int]:
+    return {name: KINDS.index(kind.value) for name, kind in pairs}
 
 
 def is_completed(activities: pd.DataFrame, rules: ActivityRules = ActivityRules()) -> pd.Series:
     """Events always count; a Task counts when its Status is 'Completed' or it is closed."""
-    done = activities[A.Status].str.strip().str.lower().isin(rules.completed_statuses)
+    done = isin(activities[A.Status], rules.completed_statuses, lowered)
     return activities[A.IsEvent] | activities[A.IsClosed] | done
 
 
@@ -64,25 +72,34 @@ def counted_activities(activities: pd.DataFrame, owner_zones: pd.Series,
 
     `owner_zones` maps a user id to its time zone. The day is CompletedDateTime (Event: StartDateTime) in the
     owner's zone, else ActivityDate, else CreatedDate in the owner's zone. `created_day` (the owner's day of
-    CreatedDate) lets an as-of view ignore records logged later.
+    CreatedDate) lets an as-of view ignore records logged later; `row` is the record's position in
+    `activities` (see `details`).
     """
     kind = activity_kind(activities, rules)
-    keep = kind.notna() & is_completed(activities, rules)
-    rows = activities.loc[keep]
-    zones = rows[A.OwnerId].map(owner_zones)
-    done_at = rows[A.CompletedDateTime].where(~rows[A.IsEvent], rows[A.StartDateTime])
-    created_day = local_day(rows[A.CreatedDate], zones)
-    day = local_day(done_at, zones).fillna(rows[A.ActivityDate]).fillna(created_day)
+    keep = kind.notna().to_numpy() & is_completed(activities, rules).to_numpy()
+    # Only typed columns are copied: the owner as a category, the rest found through `row` when shown.
+    owner = activities[A.OwnerId].astype("category")[keep]
+    zones = remap(owner, owner_zones)
+    is_event = activities[A.IsEvent][keep]
+    done_at = activities[A.CompletedDateTime][keep].where(~is_event, activities[A.StartDateTime][keep])
+    created = activities[A.CreatedDate][keep]
+    created_day = local_day(created, zones)
+    day = local_day(done_at, zones).fillna(activities[A.ActivityDate][keep]).fillna(created_day)
     return pd.DataFrame({
-        A.Id: rows[A.Id], A.OwnerId: rows[A.OwnerId], A.WhoId: rows[A.WhoId], A.WhatId: rows[A.WhatId],
-        A.Subject: rows[A.Subject], IS_EVENT: rows[A.IsEvent], KIND: kind[keep], DAY: day, DONE_AT: done_at.fillna(rows[A.CreatedDate]),
-        "created_day": created_day.fillna(day),
+        ROW: np.flatnonzero(keep), A.OwnerId: owner, IS_EVENT: is_event, KIND: kind[keep], DAY: day,
+        DONE_AT: done_at.fillna(created), CREATED_DAY: created_day.fillna(day),
     }).reset_index(drop=True)
+
+
+def details(counted: pd.DataFrame, activities: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Counted activities with more of their record's columns (Id, Subject, WhoId...), for drill-downs."""
+    picked = activities[columns].iloc[counted[ROW].to_numpy()].set_axis(counted.index)
+    return pd.concat([picked, counted.drop(columns=[ROW])], axis=1)
 
 
 def activities_in(counted: pd.DataFrame, period: Period, as_of: pd.Timestamp) -> pd.DataFrame:
     """The counted activities on a day of `period` that were logged by the end of `as_of`."""
-    return counted.loc[period.contains(counted[DAY]) & (counted["created_day"] <= as_of)]
+    return counted.loc[period.contains(counted[DAY]) & (counted[CREATED_DAY] <= as_of)]
 
 
 def activity_counts(counted: pd.DataFrame, period: Period, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from kpi.ids import QUEUE_PREFIX, to_18
+from kpi.lookup import isin, positions, remap
 from kpi.periods import Period, end_of_local_day, local_day
 from kpi.schema import DATE_DTYPE, DATETIME_DTYPE, LeadHistory, Leads
 
@@ -40,47 +42,50 @@ class StageRules:
                                                       (Stage.SQL, self.sql_statuses)) for status in statuses}
 
 
-_DATE_FIELDS = {Stage.MQL: L.MQL_Date__c, Stage.SAL: L.SAL_Date__c, Stage.SQL: L.SQL_Date__c}
+LEAD = "_lead"  # a lead's position in the Lead table: joins on integers, not on id strings
 
 
-def _first_reach_from_history(lead_history: pd.DataFrame, rules: StageRules) -> pd.DataFrame:
-    """The first Status change into each stage, per lead and stage (LeadId, stage, reached_at)."""
-    status_rows = lead_history.loc[lead_history[H.Field].isin(rules.status_fields)]
-    stage = status_rows[H.NewValue].map(rules.stage_of_status())
-    firsts = (status_rows.assign(**{STAGE: stage}).dropna(subset=[STAGE])
-              .groupby([H.LeadId, STAGE])[H.CreatedDate].min().rename(REACHED_AT).reset_index())
-    return firsts
+def _first_reach_from_history(history: pd.DataFrame, rules: StageRules) -> pd.DataFrame:
+    """The first Status change into each stage, per lead and stage (lead, stage code, reached_at)."""
+    status_rows = history.loc[isin(history[H.Field], rules.status_fields)]
+    codes = {status: STAGES.index(stage) for status, stage in rules.stage_of_status().items()}
+    stage = remap(status_rows[H.NewValue], codes)
+    return (status_rows.assign(**{STAGE: stage}).dropna(subset=[STAGE]).astype({STAGE: int})
+            .groupby([LEAD, STAGE])[H.CreatedDate].min().rename(REACHED_AT).reset_index())
 
 
 def _first_reach_from_fields(leads: pd.DataFrame) -> pd.DataFrame:
     """Stage dates from MQL_Date__c / SAL_Date__c / SQL_Date__c; a converted lead with no SQL date is SQL on
-    its ConvertedDate (LeadId, stage, day)."""
+    its ConvertedDate (lead, stage code, day)."""
     sql_date = leads[L.SQL_Date__c].fillna(leads[L.ConvertedDate].where(leads[L.IsConverted]))
-    dated = pd.DataFrame({LEAD_ID: leads[L.Id], Stage.MQL.value: leads[L.MQL_Date__c],
-                          Stage.SAL.value: leads[L.SAL_Date__c], Stage.SQL.value: sql_date})
-    return dated.melt(id_vars=LEAD_ID, var_name=STAGE, value_name=DAY).dropna(subset=[DAY])
+    dated = pd.DataFrame({LEAD: np.arange(len(leads)), 0: leads[L.MQL_Date__c].to_numpy(),
+                          1: leads[L.SAL_Date__c].to_numpy(), 2: sql_date.to_numpy()})
+    return dated.melt(id_vars=LEAD, var_name=STAGE, value_name=DAY).dropna(subset=[DAY]).astype({STAGE: int})
 
 
-def owner_change_rows(lead_history: pd.DataFrame, rules: StageRules) -> pd.DataFrame:
+def owner_change_rows(history: pd.DataFrame, rules: StageRules) -> pd.DataFrame:
     """The id rows of owner changes (Salesforce writes each change twice: with names and with ids)."""
-    owner_rows = lead_history.loc[lead_history[H.Field].isin(rules.owner_fields)]
-    id_rows = owner_rows.loc[owner_rows[H.DataType].eq("EntityId").fillna(False)
-                             | (owner_rows[H.DataType].isna() & owner_rows[H.OldValue].str.match(r"^00[5G]\w{12}(\w{3})?$").fillna(False))]
+    owner_rows = history.loc[isin(history[H.Field], rules.owner_fields)]
+    # Without a DataType column (report exports), an id-looking OldValue marks the id row.
+    untyped = owner_rows[H.DataType].isna().to_numpy().copy()
+    untyped[untyped] = owner_rows.loc[untyped, H.OldValue].str.match(r"^00[5G]\w{12}(\w{3})?$").fillna(False)
+    id_rows = owner_rows.loc[isin(owner_rows[H.DataType], ("EntityId",)) | untyped]
     return id_rows.assign(**{H.OldValue: to_18(id_rows[H.OldValue])})
 
 
-def owner_at(lead_ids: pd.Series, moments: pd.Series, current_owner: pd.Series,
-             owner_changes: pd.DataFrame) -> pd.Series:
+def owner_at(leads: np.ndarray, moments: pd.Series, current_owners: np.ndarray,
+             owner_changes: pd.DataFrame) -> np.ndarray:
     """Each lead's owner at a moment: the OldValue of its first owner change after the moment, else its
-    current owner (`current_owner` maps lead id to OwnerId)."""
-    keys = {LEAD_ID: "str", "at": DATETIME_DTYPE}
-    asks = pd.DataFrame({LEAD_ID: lead_ids.to_numpy(), "at": moments.to_numpy(), "_row": range(len(lead_ids))})
-    changes = (owner_changes[[H.LeadId, H.CreatedDate, H.OldValue]]
-               .rename(columns={H.LeadId: LEAD_ID, H.CreatedDate: "at"}).astype(keys).sort_values("at"))
-    found = pd.merge_asof(asks.astype(keys).sort_values("at"), changes, on="at", by=LEAD_ID,
-                          direction="forward", allow_exact_matches=False).sort_values("_row")
-    owners = found[H.OldValue].fillna(found[LEAD_ID].map(current_owner))
-    return pd.Series(owners.to_numpy(), index=lead_ids.index, dtype="str")
+    current owner. `leads` are positions in the Lead table, `current_owners` its OwnerId column."""
+    owners = current_owners[leads]
+    changed = np.isin(leads, owner_changes[LEAD].to_numpy())  # most leads never changed owner
+    asks = pd.DataFrame({LEAD: leads[changed], "at": moments.array[changed],
+                         "_ask": np.flatnonzero(changed)}).sort_values("at")
+    changes = owner_changes[[LEAD, H.CreatedDate, H.OldValue]].rename(columns={H.CreatedDate: "at"}).sort_values("at")
+    found = pd.merge_asof(asks, changes, on="at", by=LEAD, direction="forward", allow_exact_matches=False)
+    before_a_change = found[H.OldValue].notna().to_numpy()
+    owners[found["_ask"].to_numpy()[before_a_change]] = found[H.OldValue].to_numpy(dtype=object)[before_a_change]
+    return owners
 
 
 def stages_reached(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: pd.Series,
@@ -91,26 +96,39 @@ def stages_reached(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones:
     Per lead and stage, LeadHistory's first Status change into the stage wins; without one, the stage's date
     field; for SQL, finally the ConvertedDate of a converted lead.
     """
-    history = lead_history.loc[lead_history[H.LeadId].isin(leads[L.Id])]
+    where = positions(lead_history[H.LeadId], leads[L.Id])
+    history = lead_history.loc[where >= 0].assign(**{LEAD: where[where >= 0]})
     from_history = _first_reach_from_history(history, rules)
     from_fields = _first_reach_from_fields(leads)
-    known = pd.MultiIndex.from_frame(from_history[[LEAD_ID, STAGE]])
-    from_fields = from_fields.loc[~pd.MultiIndex.from_frame(from_fields[[LEAD_ID, STAGE]]).isin(known)]
-    current_owner = leads.set_index(L.Id)[L.OwnerId]
+    known = _keys(from_history)
+    from_fields = from_fields.loc[~np.isin(_keys(from_fields), known)]
+    current_owners = leads[L.OwnerId].to_numpy(dtype=object)
 
     # A date-only stage is placed at the end of its day, in the current owner's zone, to find the owner then.
-    current_zones = from_fields[LEAD_ID].map(current_owner).map(owner_zones).fillna("UTC")
-    date_only_end = end_of_local_day(from_fields[DAY], current_zones)
+    current_zones = remap(pd.Series(current_owners[from_fields[LEAD]], dtype="str"), owner_zones).fillna("UTC")
+    date_only_end = end_of_local_day(from_fields[DAY], current_zones.set_axis(from_fields.index))
     reached = pd.concat([
-        from_history.assign(**{DAY: pd.NaT, "_at": from_history[REACHED_AT]}),
-        from_fields.assign(**{REACHED_AT: pd.NaT, "_at": date_only_end}),
-    ], ignore_index=True).astype({REACHED_AT: DATETIME_DTYPE, "_at": DATETIME_DTYPE, DAY: DATE_DTYPE})
-    owners = owner_at(reached[LEAD_ID], reached["_at"], current_owner, owner_change_rows(history, rules))
+        from_history.assign(**{DAY: _nat(from_history, DATE_DTYPE), "_at": from_history[REACHED_AT]}),
+        from_fields.assign(**{REACHED_AT: _nat(from_fields, DATETIME_DTYPE), "_at": date_only_end}),
+    ], ignore_index=True)
+    owners = pd.Series(owner_at(reached[LEAD].to_numpy(), reached["_at"], current_owners,
+                                owner_change_rows(history, rules)), dtype="str")
     reached[OWNER_ID] = owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True))
-    timed = reached[REACHED_AT].notna()
-    zones = reached[OWNER_ID].map(owner_zones).fillna("UTC")
-    reached[DAY] = reached[DAY].where(~timed, local_day(reached[REACHED_AT], zones))
-    return reached.drop(columns="_at")[[LEAD_ID, STAGE, REACHED_AT, DAY, OWNER_ID]]
+    zones = remap(reached[OWNER_ID], owner_zones).fillna("UTC")
+    reached[DAY] = reached[DAY].fillna(local_day(reached[REACHED_AT], zones))
+    reached[LEAD_ID] = leads[L.Id].to_numpy(dtype=object)[reached[LEAD]]
+    reached[STAGE] = pd.Categorical.from_codes(reached[STAGE], categories=STAGES)
+    return reached.astype({LEAD_ID: "str"})[[LEAD_ID, STAGE, REACHED_AT, DAY, OWNER_ID]]
+
+
+def _nat(rows: pd.DataFrame, dtype: str) -> pd.Series:
+    """An empty (NaT) column of the given type, so concatenation keeps the type without converting."""
+    return pd.Series(pd.NaT, index=rows.index, dtype=dtype)
+
+
+def _keys(rows: pd.DataFrame) -> np.ndarray:
+    """One integer per (lead, stage), for set operations on pairs."""
+    return rows[LEAD].to_numpy() * len(STAGES) + rows[STAGE].to_numpy()
 
 
 def stage_counts(reached: pd.DataFrame, period: Period) -> pd.DataFrame:

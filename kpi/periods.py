@@ -102,11 +102,13 @@ def elapsed_share(period: Period, as_of: pd.Timestamp) -> float | None:
 
 def local_day(instants: pd.Series, zones: pd.Series) -> pd.Series:
     """The calendar day of each UTC instant in the time zone beside it (NaT stays NaT)."""
-    out = pd.Series(pd.NaT, index=instants.index, dtype=DATE_DTYPE)
+    out = np.full(len(instants), np.datetime64("NaT"), dtype="datetime64[us]")
+    known = instants.notna().to_numpy()
     for zone in zones.dropna().unique():  # one vectorised conversion per time zone, not per row
-        rows = (zones == zone).to_numpy() & instants.notna().to_numpy()
-        out[rows] = instants[rows].dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
-    return out
+        rows = (zones == zone).to_numpy() & known
+        wall = instants[rows].dt.tz_convert(zone).dt.tz_localize(None).to_numpy()
+        out[rows] = wall.astype("datetime64[D]")
+    return pd.Series(out, index=instants.index)
 
 
 def end_of_local_day(days: pd.Series, zones: pd.Series) -> pd.Series:

@@ -128,8 +128,9 @@ def records_behind(facts: Facts, name: str, owners: pd.Index, as_of: pd.Timestam
         rows = rows.loc[rows[Activities.OwnerId].isin(owners)]
         if name in kind_of:
             rows = rows.loc[rows[activity.KIND] == kind_of[name]]
-        return rows[[Activities.Id, activity.KIND, Activities.Subject, activity.DAY, activity.DONE_AT,
-                     Activities.WhoId, Activities.OwnerId]].sort_values(activity.DONE_AT)
+        shown = [Activities.Id, Activities.Subject, Activities.WhoId]
+        return activity.details(rows, facts.org.activities, shown)[[
+            *shown, activity.KIND, activity.DAY, activity.DONE_AT, Activities.OwnerId]].sort_values(activity.DONE_AT)
     if name in ("sal_week", "sql_week", "sal_month", "sql_month"):
         stage, span = name.split("_")
         rows = funnel.stage_leads(facts.stages, facts.org.leads, getattr(w, span))
@@ -141,3 +142,18 @@ def records_behind(facts: Facts, name: str, owners: pd.Index, as_of: pd.Timestam
     columns = [Opportunities.Id, Opportunities.Name, Opportunities.StageName, Opportunities.Amount,
                Opportunities.CloseDate, Opportunities.ForecastCategoryName, Opportunities.IsWon, Opportunities.OwnerId]
     return rows.loc[rows[Opportunities.OwnerId].isin(owners), columns].sort_values(Opportunities.CloseDate)
+
+
+_FUNNEL = ("sal_week", "sql_week", "sal_month", "sql_month", "sal_goal_week", "sql_goal_week", "sal_goal_month",
+           "sql_goal_month")
+
+
+def sells(row: pd.Series) -> bool:
+    """Whether a scorecard row (a rep or a team) carries revenue: a quota, closed-won or open pipeline.
+    Views leave revenue out for those who do not (ADRs)."""
+    return bool(pd.notna(row["quota_quarter"]) or row["revenue_qtd"] > 0 or row["open_pipeline"] > 0)
+
+
+def qualifies(row: pd.Series) -> bool:
+    """Whether a scorecard row qualifies leads: SAL/SQL goals, or SALs/SQLs counted this week or month."""
+    return bool((row[list(_FUNNEL)].fillna(0) > 0).any())

@@ -6,7 +6,7 @@ import streamlit as st
 from kpi import activity, charts, funnel, revenue
 from kpi.periods import last_weeks
 from kpi.registry import KPIS
-from kpi.summary import records_behind
+from kpi.summary import qualifies, records_behind, sells
 from ui import data, state, widgets
 
 filters = state.current()
@@ -47,17 +47,14 @@ st.plotly_chart(charts.activity_trend(
     daily, {"Activity target": rep["activities_target_day"], "Call target": rep["calls_target_day"]},
     "Activity per business day, last 4 weeks"), key="rep_activity")
 
-weekly = funnel.weekly_stage_counts(facts.stages, quarter.through(filters.as_of), owner)
-qualifies = weekly.to_numpy().sum() > 0 or rep[["sal_goal_week", "sql_goal_week", "sal_goal_month",
-                                                "sql_goal_month"]].notna().any()
-if qualifies and widgets.needs(facts, ("Lead",), "SALs and SQLs"):
+if qualifies(rep) and widgets.needs(facts, ("Lead",), "SALs and SQLs"):
     section("Lead funnel", [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"),
                             ("sal_month", "sal_goal_month"), ("sql_month", "sql_goal_month")])
+    weekly = funnel.weekly_stage_counts(facts.stages, quarter.through(filters.as_of), owner)
     st.plotly_chart(charts.weekly_stages(weekly, {"sal": rep["sal_goal_week"], "sql": rep["sql_goal_week"]},
                                          f"SALs and SQLs per week, {quarter.name}"), key="rep_stages")
 
-sells = pd.notna(rep["quota_quarter"]) or rep["revenue_qtd"] > 0 or rep["open_pipeline"] > 0
-if sells and widgets.needs(facts, ("Opportunity",), "closed-won revenue, quota attainment and pipeline"):
+if sells(rep) and widgets.needs(facts, ("Opportunity",), "closed-won revenue, quota attainment and pipeline"):
     section("Quarter to date", [("revenue_qtd", "quota_quarter"), ("win_rate", None), ("coverage", None)])
     cols = st.columns(3)
     for col, name in zip(cols, ("attainment", "pace", "projection")):

@@ -1,11 +1,11 @@
 """Team view: every rep's day, week, month and quarter against targets, the leaderboard and the team's trends."""
 
-import pandas as pd
 import streamlit as st
 
 from kpi import activity, charts, funnel, revenue
 from kpi.periods import last_weeks
 from kpi.registry import KPIS
+from kpi.summary import qualifies, sells
 from ui import data, state, widgets
 
 filters = state.current()
@@ -18,10 +18,9 @@ if reps.empty:
     st.warning("No reps in this selection: nobody active owns activities, leads or opportunities, or has a goal.")
     st.stop()
 
-sells = pd.notna(team["quota_quarter"]) or team["revenue_qtd"] > 0 or team["open_pipeline"] > 0
 st.subheader("Quarter to date")
 if widgets.needs(facts, ("Opportunity",), "closed-won revenue, attainment, pace, coverage and win rate"):
-    if sells:
+    if sells(team):
         cols = st.columns(6)
         with cols[0]:
             widgets.metric("revenue_qtd", team["revenue_qtd"], team["quota_quarter"])
@@ -32,13 +31,16 @@ if widgets.needs(facts, ("Opportunity",), "closed-won revenue, attainment, pace,
         st.caption("No quota, closed-won revenue or open pipeline in this team: revenue figures are left out.")
 
 st.subheader("Today, this week, this month")
-cols = st.columns(6)
-for col, (name, target) in zip(cols, (("activities_today", "activities_target_day"),
-                                      ("calls_today", "calls_target_day"), ("sal_week", "sal_goal_week"),
-                                      ("sql_week", "sql_goal_week"), ("sal_month", "sal_goal_month"),
-                                      ("sql_month", "sql_goal_month"))):
+cards = [("activities_today", "activities_target_day"), ("calls_today", "calls_target_day")]
+if qualifies(team):
+    cards += [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"), ("sal_month", "sal_goal_month"),
+              ("sql_month", "sql_goal_month")]
+else:
+    cards += [("emails_today", "emails_target_day"), ("meetings_today", "meetings_target_day"),
+              ("activities_week", None)]
+for col, (name, target) in zip(st.columns(6), cards):
     with col:
-        widgets.metric(name, team[name], team[target])
+        widgets.metric(name, team[name], team[target] if target else None)
 
 colours = charts.rep_colours(facts.people.loc[facts.people["is_rep"], "Id"])
 left, right = st.columns(2)
@@ -48,7 +50,7 @@ with left:
         daily, {"Activity target": team["activities_target_day"], "Call target": team["calls_target_day"]},
         "Activity per business day, last 4 weeks"), key="team_activity")
 with right:
-    if sells:
+    if sells(team):
         won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, reps.index)
         st.plotly_chart(charts.burn_up(won, quarter, team["quota_quarter"], team["projection"],
                                        f"{quarter.name} closed-won vs quota"), key="team_burn_up")
@@ -61,12 +63,15 @@ st.plotly_chart(charts.today_vs_target(reps, colours, "Activities today per rep"
 
 st.subheader("Leaderboard")
 rankings = ["pace", "attainment", "revenue_qtd", "activities_today", "activities_week", "sal_month", "sql_month"]
-rank_by = st.selectbox("Rank by", rankings, index=0 if sells else rankings.index("activities_today"),
+rank_by = st.selectbox("Rank by", rankings, index=0 if sells(team) else rankings.index("activities_today"),
                        format_func=lambda k: KPIS[k].label, key="rank_by")
 columns = ["activities_today", "activities_target_day", "calls_today", "calls_target_day", "emails_today",
-           "meetings_today", "activities_week", "sal_week", "sal_goal_week", "sql_week", "sql_goal_week",
-           "sal_month", "sal_goal_month", "sql_month", "sql_goal_month", "revenue_qtd", "quota_quarter",
-           "attainment", "pace", "projection", "coverage", "win_rate"]
+           "meetings_today", "activities_week"]
+columns += ["sal_week", "sal_goal_week", "sql_week", "sql_goal_week", "sal_month", "sal_goal_month", "sql_month",
+            "sql_goal_month"] if qualifies(team) else []
+columns += ["revenue_qtd", "quota_quarter", "attainment", "pace", "projection", "coverage",
+            "win_rate"] if sells(team) else []
+columns = [c for c in columns if reps[c].notna().any()]  # a target nobody in the team has is left out
 board = reps.sort_values(rank_by, ascending=False, na_position="last")
 board.insert(0, "Rank", range(1, len(board) + 1))
 st.dataframe(board[["Rank", "Name", *([] if filters.team else ["team"]), *columns]], hide_index=True,

@@ -31,8 +31,8 @@ def metric(name: str, value: float | None, target: float | None = None) -> None:
     kpi = KPIS[name]
     delta = None
     if not _missing(target) and not _missing(value):
-        delta = f"{_signed(name, value - target)} vs {KPIS[name].format(target, compact=True)} " + (
-            "quota" if name == "revenue_qtd" else "target")
+        delta = f"{_signed(name, value - target)} vs {'quota' if name == 'revenue_qtd' else 'target'} " \
+                f"{KPIS[name].format(target, compact=True)}"
     elif name == "pace" and not _missing(value):
         delta = f"{_signed(name, value - 1)} vs on pace"
     st.metric(kpi.label, kpi.format(value, compact=True), delta, help=kpi.tooltip(), border=True)

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from factories import table, uid, user
-from kpi.activity import activity_counts, activity_kind, counted_activities, daily_activity
+from kpi.activity import activity_counts, activity_kind, counted_activities, daily_activity, details
 from kpi.periods import Period, iso_week, single_day
 
 NY, LA = "America/New_York", "America/Los_Angeles"
@@ -42,7 +42,7 @@ def test_only_completed_tasks_count():
                  task(1, TaskSubtype="Call", CompletedDateTime="2026-11-24T15:00:00Z"),
                  task(2, TaskSubtype="Call", Status="Not Started", ActivityDate="2026-11-24"),
                  task(3, TaskSubtype="Call", Status="Deferred", IsClosed=True, ActivityDate="2026-11-24"))
-    counted = counted_activities(rows, ZONES)
+    counted = details(counted_activities(rows, ZONES), rows, ["Id"])
     # Task 1 is Completed, task 3 is closed; task 2 is open.
     assert sorted(counted["Id"]) == [uid("00T", 1), uid("00T", 3)]
 

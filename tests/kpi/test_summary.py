@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from factories import org, uid, user
-from kpi.summary import default_as_of, prepare, records_behind, rep_table, summary
+from kpi.summary import default_as_of, prepare, qualifies, records_behind, rep_table, sells, summary
 
 AS_OF = pd.Timestamp("2026-11-24")  # a Tuesday in FY2026 Q4; 39 of the quarter's 66 business days gone
 SHARE = 39 / 66
@@ -146,3 +146,16 @@ def test_one_team_and_the_default_as_of_date():
     assert rep_table(facts, AS_OF, team="Nobody's").empty
     # No anchor from the source: the newest day a Task was done (Rita's 22:30 email, on the 24th).
     assert default_as_of(facts) == AS_OF
+
+
+def test_who_sells_and_who_qualifies_leads():
+    facts = prepare(small_org())
+    reps = rep_table(facts, AS_OF)
+    # Rita has a quota and deals; both ADRs have SAL goals ('*' 2 a week).
+    assert sells(reps.loc[R1]) and qualifies(reps.loc[R1])
+    nobody = reps.loc[R1].copy()
+    nobody[["quota_quarter", "revenue_qtd", "open_pipeline"]] = [float("nan"), 0.0, 0.0]
+    assert not sells(nobody)
+    nobody[["sal_week", "sql_week", "sal_month", "sql_month", "sal_goal_week", "sql_goal_week",
+            "sal_goal_month", "sql_goal_month"]] = [0, 0, 0, 0, None, None, None, None]
+    assert not qualifies(nobody)

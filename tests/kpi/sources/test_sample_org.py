@@ -1,0 +1,584 @@
+"""The seeded sample org: deterministic files, valid ids, and the inside-sales facts the KPIs are built on."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi.ids import to_18
+from kpi.sources.sample_org import OrgShape, write_sample_org
+
+ANCHOR = pd.Timestamp("2026-11-24")
+DATA_END_UTC = pd.Timestamp("2026-11-24T23:59:59", tz="UTC")
+Q4_START = pd.Timestamp("2026-10-01")
+Q4_END = pd.Timestamp("2026-12-31")
+ELAPSED = 39 / 66  # business days Oct 1 - Nov 24 over Oct 1 - Dec 31
+FILES = ("User.csv", "UserRole.csv", "Account.csv", "Lead.csv", "LeadHistory.csv", "Task.csv", "Event.csv",
+         "Opportunity.csv", "OpportunityFieldHistory.csv", "ForecastingQuota.csv", "goals.csv")
+HEADERS = {
+    "User.csv": "Id,Username,FirstName,LastName,Name,Email,IsActive,UserType,UserRoleId,ManagerId,Department,Title,"
+                "TimeZoneSidKey,CreatedDate",
+    "UserRole.csv": "Id,Name,ParentRoleId",
+    "Account.csv": "Id,Name,OwnerId,Type,Industry,NumberOfEmployees,CreatedDate",
+    "Lead.csv": "Id,FirstName,LastName,Company,Email,OwnerId,Status,LeadSource,CreatedDate,IsConverted,ConvertedDate,"
+                "ConvertedAccountId,ConvertedOpportunityId,MQL_Date__c,SAL_Date__c,SQL_Date__c",
+    "LeadHistory.csv": "Id,LeadId,Field,DataType,OldValue,NewValue,CreatedDate,CreatedById",
+    "Task.csv": "Id,OwnerId,WhoId,WhatId,Subject,Type,TaskSubtype,Status,IsClosed,ActivityDate,CompletedDateTime,"
+                "CreatedDate",
+    "Event.csv": "Id,OwnerId,WhoId,WhatId,Subject,Type,StartDateTime,EndDateTime,DurationInMinutes,ActivityDate,"
+                 "CreatedDate",
+    "Opportunity.csv": "Id,Name,AccountId,OwnerId,StageName,Amount,Probability,CloseDate,CreatedDate,IsClosed,IsWon,"
+                       "ForecastCategoryName,Type,LeadSource",
+    "OpportunityFieldHistory.csv": "Id,OpportunityId,Field,DataType,OldValue,NewValue,CreatedDate",
+    "ForecastingQuota.csv": "Id,QuotaOwnerId,StartDate,QuotaAmount,QuotaQuantity,IsQuantity,PeriodId",
+    "goals.csv": "owner,metric,period,target",
+}
+ID_COLUMNS = {  # file -> {column: allowed key prefixes}
+    "User.csv": {"Id": {"005"}, "UserRoleId": {"00E"}, "ManagerId": {"005"}},
+    "UserRole.csv": {"Id": {"00E"}, "ParentRoleId": {"00E"}},
+    "Account.csv": {"Id": {"001"}, "OwnerId": {"005"}},
+    "Lead.csv": {"Id": {"00Q"}, "OwnerId": {"005", "00G"}, "ConvertedAccountId": {"001"},
+                 "ConvertedOpportunityId": {"006"}},
+    "LeadHistory.csv": {"Id": {"017"}, "LeadId": {"00Q"}, "CreatedById": {"005"}},
+    "Task.csv": {"Id": {"00T"}, "OwnerId": {"005"}, "WhoId": {"00Q"}, "WhatId": {"001", "006"}},
+    "Event.csv": {"Id": {"00U"}, "OwnerId": {"005"}, "WhoId": {"00Q"}, "WhatId": {"001", "006"}},
+    "Opportunity.csv": {"Id": {"006"}, "AccountId": {"001"}, "OwnerId": {"005"}},
+    "OpportunityFieldHistory.csv": {"Id": {"017"}, "OpportunityId": {"006"}},
+    "ForecastingQuota.csv": {"Id": {"0J9"}, "QuotaOwnerId": {"005"}, "PeriodId": {"026"}},
+}
+
+
+# ------------------------------------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    folder = tmp_path_factory.mktemp("sample_org")
+    return folder, write_sample_org(folder, OrgShape(), seed=0)
+
+
+@pytest.fixture(scope="module")
+def org(written) -> dict[str, pd.DataFrame]:
+    folder, _ = written
+    return {name[:-4]: pd.read_csv(folder / name, dtype=str, keep_default_na=False) for name in FILES}
+
+
+@pytest.fixture(scope="module")
+def users(org) -> pd.DataFrame:
+    return org["User"].set_index("Id")
+
+
+@pytest.fixture(scope="module")
+def completed(org, users) -> pd.DataFrame:
+    """Completed tasks with their kind (DESIGN rules) and local day in the owner's time zone."""
+    tasks = org["Task"]
+    done = tasks[(tasks.Status == "Completed") | (tasks.IsClosed == "true")].copy()
+    done["kind"] = _kind(done)
+    when = _utc(done.CompletedDateTime)
+    done["when"] = when
+    local = _local(when, done.OwnerId, users)
+    done["day"] = local.dt.floor("D").fillna(pd.to_datetime(done.ActivityDate))
+    done["local"] = local
+    return done
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values.replace("", None), utc=True, format="%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _local(when: pd.Series, owners: pd.Series, users: pd.DataFrame) -> pd.Series:
+    """Naive local times in each owner's time zone."""
+    zones = owners.map(users.TimeZoneSidKey)
+    out = pd.Series(pd.NaT, index=when.index, dtype="datetime64[us]")
+    for zone in zones.unique():
+        m = zones == zone
+        out[m] = when[m].dt.tz_convert(zone).dt.tz_localize(None).astype("datetime64[us]")
+    return out
+
+
+def _kind(tasks: pd.DataFrame) -> pd.Series:
+    """Activity kind by DESIGN.md: TaskSubtype, then Type, then a Subject starting Call/Email."""
+    kind = pd.Series("", index=tasks.index)
+    kind[tasks.TaskSubtype == "Call"] = "call"
+    kind[tasks.TaskSubtype.isin(["Email", "ListEmail"])] = "email"
+    for value, name in (("Call", "call"), ("Email", "email"), ("Meeting", "meeting")):
+        kind[(kind == "") & (tasks.Type == value)] = name
+    subject = tasks.Subject.str.lower()
+    kind[(kind == "") & subject.str.startswith("call")] = "call"
+    kind[(kind == "") & subject.str.startswith("email")] = "email"
+    return kind
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in FILES}
+
+
+def _business_hours(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Business hours (Mon-Fri 09:00-17:00) between naive local times start <= end."""
+    d0 = start.dt.floor("D").to_numpy("datetime64[D]")
+    d1 = end.dt.floor("D").to_numpy("datetime64[D]")
+    h0 = ((start - start.dt.floor("D")).dt.total_seconds() / 3600).to_numpy()
+    h1 = ((end - end.dt.floor("D")).dt.total_seconds() / 3600).to_numpy()
+    bd0, bd1 = np.is_busday(d0), np.is_busday(d1)
+    same = d0 == d1
+    first = np.where(bd0, np.clip(17 - np.maximum(h0, 9), 0, 8), 0)
+    last = np.where(bd1, np.clip(np.minimum(h1, 17) - 9, 0, 8), 0)
+    between = np.busday_count(d0 + 1, d1) * 8.0
+    one_day = np.where(bd0, np.clip(np.minimum(h1, 17) - np.maximum(h0, 9), 0, 8), 0)
+    return np.where(same, one_day, first + np.where(d1 > d0, between, 0) + last)
+
+
+# --------------------------------------------------------------------------------------- files and determinism
+def test_every_file_is_written_with_api_name_headers_and_counted(written):
+    folder, counts = written
+    assert sorted(counts) == sorted(FILES)
+    for name in FILES:
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        assert lines[0] == HEADERS[name]
+        assert counts[name] == len(pd.read_csv(folder / name, dtype=str, keep_default_na=False))
+    assert counts["User.csv"] == 29
+    assert counts["UserRole.csv"] == 7
+    assert 6_000 <= counts["Lead.csv"] <= 8_500
+    assert 100_000 <= counts["Task.csv"] <= 170_000
+    assert 3_000 <= counts["Event.csv"] <= 8_000
+    assert 800 <= counts["Opportunity.csv"] <= 1_800
+
+
+def test_same_seed_gives_byte_identical_files_and_another_seed_differs(written, tmp_path):
+    folder, _ = written
+    write_sample_org(tmp_path / "again", OrgShape(), seed=0)
+    write_sample_org(tmp_path / "other", OrgShape(), seed=1)
+    first, again, other = _digest(folder), _digest(tmp_path / "again"), _digest(tmp_path / "other")
+    assert again == first
+    changed = [name for name in FILES if other[name] != first[name]]
+    assert len(changed) >= 9  # names, leads, activities and deals all change; only UserRole is fixed
+    assert "UserRole.csv" not in changed
+
+
+def test_every_id_column_holds_18_character_ids_with_the_right_suffix_and_prefix(org):
+    checked = 0
+    for name, columns in ID_COLUMNS.items():
+        frame = org[name[:-4]]
+        for column, prefixes in columns.items():
+            values = frame[column][frame[column] != ""]
+            assert (values.str.len() == 18).all(), (name, column)
+            assert (to_18(values.str[:15]) == values).all(), (name, column)
+            assert set(values.str[:3]) <= prefixes, (name, column)
+            checked += len(values)
+        assert frame.Id.is_unique if "Id" in frame else True
+    assert checked > 400_000
+    history_ids = pd.concat([org["LeadHistory"].Id, org["OpportunityFieldHistory"].Id])
+    assert history_ids.is_unique
+
+
+def test_references_point_at_records_that_exist(org):
+    users, leads, opps, accounts = (set(org[n].Id) for n in ("User", "Lead", "Opportunity", "Account"))
+    tasks, events = org["Task"], org["Event"]
+    for frame in (tasks, events):
+        assert set(frame.OwnerId) <= users
+        assert set(frame.WhoId[frame.WhoId != ""]) <= leads
+        assert set(frame.WhatId[frame.WhatId != ""]) <= opps | accounts
+    assert set(org["Opportunity"].AccountId) <= accounts
+    assert set(org["Opportunity"].OwnerId) | set(org["Account"].OwnerId) <= users
+    converted = org["Lead"][org["Lead"].IsConverted == "true"]
+    assert set(converted.ConvertedOpportunityId) <= opps and set(converted.ConvertedAccountId) <= accounts
+    assert set(org["LeadHistory"].LeadId) <= leads and set(org["LeadHistory"].CreatedById) <= users
+    assert set(org["OpportunityFieldHistory"].OpportunityId) <= opps
+
+
+# ----------------------------------------------------------------------------------------------------- people
+def test_people_form_an_inside_sales_floor(org, users):
+    roles = org["UserRole"].set_index("Id").Name
+    assert sorted(roles) == sorted(["VP Inside Sales", "ADR Manager", "SMB Manager", "Mid-Market Manager", "ADR",
+                                    "SMB Account Manager", "Mid-Market AE"])
+    role = users.UserRoleId.map(roles)
+    assert (users.Title[role.notna()] == role[role.notna()]).all()
+    vp = users.index[role == "VP Inside Sales"]
+    assert len(vp) == 1 and users.Department[vp[0]] == "Sales" and users.ManagerId[vp[0]] == ""
+    expected = {"ADR": ("ADR Manager", "ADR", 9), "SMB": ("SMB Manager", "SMB Account Manager", 8),
+                "Mid-Market": ("Mid-Market Manager", "Mid-Market AE", 6)}
+    for team, (manager_role, rep_role, count) in expected.items():
+        manager = users.index[role == manager_role]
+        assert len(manager) == 1 and users.ManagerId[manager[0]] == vp[0] and users.Department[manager[0]] == team
+        reps = users[role == rep_role]
+        assert len(reps) == count
+        assert (reps.ManagerId == manager[0]).all() and (reps.Department == team).all()
+        assert set(reps.TimeZoneSidKey) == {"America/New_York", "America/Los_Angeles"}
+    inactive = users[users.IsActive == "false"]
+    assert len(inactive) == 1 and role[inactive.index[0]] == "ADR"
+    auto = users[users.UserType == "AutomatedProcess"]
+    assert list(auto.Name) == ["Automated Process"]
+    assert (users.UserType == "Standard").sum() == 28
+    assert users.Name.is_unique and users.Username.is_unique
+    new_hires = users[(users.Department == "SMB") & users.CreatedDate.str.startswith("2026-10-12")]
+    assert len(new_hires) == 1  # six weeks before the anchor
+
+
+def test_marketing_ops_owns_nothing_but_writes_the_automation_status_changes(org, users):
+    mops = users.index[users.Name == "Marketing Ops"]
+    assert len(mops) == 1
+    owned = pd.concat([org[n].OwnerId for n in ("Lead", "Task", "Event", "Opportunity", "Account")])
+    assert mops[0] not in set(owned)
+    history = org["LeadHistory"]
+    by_mops = history[history.CreatedById == mops[0]]
+    assert len(by_mops) > 2_000
+    assert set(by_mops.NewValue) == {"MQL", "Marketing Qualified", "Recycled"}
+    mql_rows = history[(history.Field == "Status") & history.NewValue.isin(["MQL", "Marketing Qualified"])]
+    assert (mql_rows.CreatedById == mops[0]).all()
+
+
+# ------------------------------------------------------------------------------------------------- activities
+def test_adrs_make_40_to_80_calls_and_emails_per_business_day_and_rest_at_weekends(org, users, completed):
+    adrs = users[(users.Title == "ADR") & (users.IsActive == "true")]
+    touches = completed[completed.kind.isin(["call", "email"])]
+    business = pd.bdate_range("2026-04-01", "2026-11-24")
+    days = pd.date_range("2026-04-01", "2026-11-24")
+    weekend = days[days.day_of_week >= 5]
+    means, weekend_means = [], []
+    for adr in adrs.index:
+        per_day = touches[touches.OwnerId == adr].groupby("day").size()
+        means.append(per_day.reindex(business, fill_value=0).mean())
+        weekend_means.append(per_day.reindex(weekend, fill_value=0).mean())
+    assert len(means) == 8
+    assert all(40 <= m <= 80 for m in means), means
+    assert max(means) - min(means) >= 12  # each ADR has their own pace
+    assert all(w <= 3 for w in weekend_means), weekend_means
+    calls = (touches.OwnerId.isin(adrs.index) & (touches.kind == "call")).sum()
+    assert 0.5 <= calls / touches.OwnerId.isin(adrs.index).sum() <= 0.6
+
+
+def test_account_reps_call_email_and_meet_every_business_day(org, users, completed):
+    business = pd.bdate_range("2026-04-01", "2026-11-24")
+    events = org["Event"]
+    touches = completed[completed.kind.isin(["call", "email"])]
+    for rep in users.index[users.Title.isin(["SMB Account Manager", "Mid-Market AE"])]:
+        days = business[business >= pd.Timestamp(users.CreatedDate[rep][:10])]
+        per_day = touches[touches.OwnerId == rep].groupby("day").size().reindex(days, fill_value=0).mean()
+        meetings = (events.OwnerId == rep).sum() / len(days)
+        assert 12 <= per_day <= 30, (rep, per_day)
+        assert 0.7 <= meetings <= 4, (rep, meetings)
+    adr_meetings = events.OwnerId.isin(users.index[users.Title == "ADR"]).sum()
+    assert 50 <= adr_meetings <= 600
+
+
+def test_tasks_are_typed_the_many_ways_real_orgs_do(org, completed):
+    tasks = org["Task"]
+    combos = tasks.groupby(["TaskSubtype", "Type"]).size()
+    for combo in [("Call", ""), ("Call", "Call"), ("Email", ""), ("Email", "Email"), ("ListEmail", ""),
+                  ("Task", "Call"), ("Task", "Email"), ("Task", "Meeting"), ("Task", "Other"), ("Task", ""),
+                  ("Cadence", "Call")]:
+        assert combos.get(combo, 0) >= 50, combo
+    by_subject = completed[(completed.TaskSubtype == "Task") & (completed.Type == "")
+                           & completed.kind.isin(["call", "email"])]
+    assert len(by_subject) >= 5_000
+    assert {"Call back re: pricing", "call - left voicemail", "email follow-up", "EMAIL - intro"} <= set(by_subject.Subject)
+    prep = completed[completed.Subject == "Prep for QBR"]
+    assert len(prep) >= 50 and (prep.kind == "").all()
+    assert ((completed.kind == "") & (completed.Type == "Other")).sum() >= 500
+    # ~90% of completed tasks carry CompletedDateTime; the rest only ActivityDate.
+    assert 0.87 <= (completed.CompletedDateTime != "").mean() <= 0.93
+    # ~5% of tasks are open, due up to ten days after the anchor, never completed.
+    open_tasks = tasks[tasks.IsClosed == "false"]
+    assert 0.04 <= len(open_tasks) / len(tasks) <= 0.06
+    assert set(open_tasks.Status) == {"Not Started", "In Progress"}
+    assert (open_tasks.CompletedDateTime == "").all()
+    due = pd.to_datetime(open_tasks.ActivityDate)
+    assert due.max() == ANCHOR + pd.Timedelta(days=10) and (due < ANCHOR).sum() >= 100
+    assert set(completed.Status) == {"Completed"}
+
+
+def test_nothing_is_done_or_created_after_the_anchor_day(org, users, completed):
+    assert completed.day.max() == ANCHOR  # full anchor day in each owner's zone
+    assert (pd.to_datetime(completed.ActivityDate) <= ANCHOR).all()
+    assert (completed.ActivityDate == completed.day.dt.strftime("%Y-%m-%d")).all()
+    tasks = org["Task"]
+    created_local = _local(_utc(tasks.CreatedDate), tasks.OwnerId, users)
+    assert created_local.max().floor("D") == ANCHOR
+    events = org["Event"]
+    for column in ("StartDateTime", "EndDateTime", "CreatedDate"):
+        assert _local(_utc(events[column]), events.OwnerId, users).max().floor("D") <= ANCHOR
+    for name in ("Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory", "Account"):
+        assert _utc(org[name].CreatedDate).max() <= DATA_END_UTC, name
+
+
+def test_some_evening_activity_falls_on_the_next_utc_day(completed):
+    timed = completed[completed.when.notna()]
+    next_utc_day = timed.when.dt.tz_localize(None).dt.floor("D") != timed.local.dt.floor("D")
+    assert 2_000 <= next_utc_day.sum() <= 12_000
+    assert (timed.local.dt.hour >= 18).sum() >= 3_000
+    assert (timed.local.dt.hour * 60 + timed.local.dt.minute).max() <= 23 * 60 + 40
+
+
+# ----------------------------------------------------------------------------------------------------- leads
+def test_lead_funnel_rates(org):
+    leads = org["Lead"]
+    mql, sal, sql = (leads[c] != "" for c in ("MQL_Date__c", "SAL_Date__c", "SQL_Date__c"))
+    assert 0.62 <= mql.mean() <= 0.76
+    assert 0.45 <= (mql & sal).sum() / mql.sum() <= 0.75
+    assert 0.3 <= (sal & sql).sum() / sal.sum() <= 0.55
+    converted = leads[leads.IsConverted == "true"]
+    assert 500 <= len(converted) <= 1_200
+    assert (converted.Status == "Closed - Converted").all() and (converted.ConvertedDate != "").all()
+    assert 20 <= (converted.SQL_Date__c == "").sum() <= 200  # converted straight from SAL: no SQL date
+    assert set(leads.Status) == {"Open - Not Contacted", "Working - Contacted", "MQL", "Marketing Qualified", "SAL",
+                                 "Sales Accepted", "SQL", "Closed - Converted", "Closed - Not Converted", "Recycled"}
+    shares = leads.LeadSource.value_counts(normalize=True)
+    assert set(shares.index) == {"Web", "Webinar", "Trade Show", "Content Download", "Partner Referral",
+                                 "Outbound Prospecting"}
+    assert shares.min() >= 0.05
+    per_day = pd.to_datetime(leads.CreatedDate.str[:10]).value_counts()
+    weekday = per_day[per_day.index.day_of_week < 5]
+    assert 35 <= weekday.median() <= 46 and per_day[per_day.index.day_of_week >= 5].median() <= 12
+
+
+def test_converted_leads_become_opportunities_of_account_reps(org, users):
+    leads, opps = org["Lead"], org["Opportunity"].set_index("Id")
+    converted = leads[leads.IsConverted == "true"]
+    owners = converted.ConvertedOpportunityId.map(opps.OwnerId).map(users.Title)
+    assert set(owners) == {"SMB Account Manager", "Mid-Market AE"}
+    deals = opps.loc[converted.ConvertedOpportunityId]
+    assert (deals.Type == "New Business").all()
+    assert (deals.LeadSource.to_numpy() == converted.LeadSource.to_numpy()).all()
+    assert (deals.CreatedDate.str[:10] >= converted.CreatedDate.str[:10].to_numpy()).all()
+
+
+def test_april_leads_have_no_history_and_later_leads_do(org):
+    leads, history = org["Lead"], org["LeadHistory"]
+    created = _utc(leads.CreatedDate)
+    april = leads[created < pd.Timestamp("2026-05-01", tz="UTC")]
+    assert 800 <= len(april) <= 1_200
+    assert not history.LeadId.isin(april.Id).any()
+    assert (april.MQL_Date__c != "").sum() >= 500  # their stages live in the date fields only
+    later_mqls = leads[(created >= pd.Timestamp("2026-05-02", tz="UTC")) & (leads.MQL_Date__c != "")]
+    assert later_mqls.Id.isin(history.LeadId[history.Field == "Status"]).all()
+
+
+def test_every_owner_change_is_written_twice_at_the_same_moment(org, users):
+    history = org["LeadHistory"]
+    owner_rows = history[history.Field == "Owner"]
+    groups = owner_rows.groupby(["LeadId", "CreatedDate"]).DataType.agg(lambda s: tuple(sorted(s)))
+    assert len(groups) >= 500
+    assert (groups == ("EntityId", "Text")).all()
+    ids = owner_rows[owner_rows.DataType == "EntityId"]
+    names = owner_rows[owner_rows.DataType == "Text"]
+    for column in ("OldValue", "NewValue"):
+        assert (to_18(ids[column]) == ids[column]).all()
+        assert set(ids[column].str[:3]) <= {"005", "00G"}
+        assert set(names[column]) <= set(users.Name) | {"Inbound Lead Queue", "Partner Lead Queue"}
+    pairs = ids.merge(names, on=["LeadId", "CreatedDate"], suffixes=("_id", "_name"))
+    assert (pairs.NewValue_id.map(users.Name).fillna(pairs.NewValue_name) == pairs.NewValue_name).all()
+    queued = ids.OldValue.str.startswith("00G")
+    assert set(names.OldValue[names.OldValue.str.endswith("Queue")]) == {"Inbound Lead Queue", "Partner Lead Queue"}
+    leads_after_may = org["Lead"][_utc(org["Lead"].CreatedDate) >= pd.Timestamp("2026-05-02", tz="UTC")]
+    assert 0.07 <= ids[queued].LeadId.nunique() / len(leads_after_may) <= 0.13
+    between_adrs = (~queued & ids.OldValue.isin(users.index[users.Title == "ADR"])).sum()
+    assert between_adrs >= 100
+    still_queued = org["Lead"].OwnerId.str.startswith("00G").sum()
+    assert 1 <= still_queued <= 30
+
+
+def test_status_history_chains_match_the_lead_and_its_date_fields(org):
+    leads, history = org["Lead"].set_index("Id"), org["LeadHistory"]
+    status = history[history.Field == "Status"].assign(t=lambda h: _utc(h.CreatedDate))
+    status = status.sort_values(["LeadId", "t"], kind="stable")
+    assert (status.DataType == "Picklist").all()
+    previous = status.groupby("LeadId").NewValue.shift()
+    assert (status.OldValue[previous.isna()] == "Open - Not Contacted").all()
+    assert (status.OldValue[previous.notna()] == previous[previous.notna()]).all()
+    last = status.groupby("LeadId").NewValue.last()
+    assert (leads.Status.reindex(last.index) == last).all()
+    first_mql = status[status.NewValue.isin(["MQL", "Marketing Qualified"])].groupby("LeadId").t.first()
+    field = pd.to_datetime(leads.MQL_Date__c.reindex(first_mql.index))
+    shift = (first_mql.dt.tz_localize(None).dt.floor("D") - field).dt.days
+    assert shift.isin([0, 1]).all() and (shift == 1).sum() >= 100  # local date: evening UTC is the day before
+
+
+def test_some_leads_reached_sal_twice_and_count_from_the_first(org):
+    leads, history = org["Lead"].set_index("Id"), org["LeadHistory"]
+    sal = history[(history.Field == "Status") & history.NewValue.isin(["SAL", "Sales Accepted"])]
+    sal = sal.assign(t=_utc(sal.CreatedDate)).sort_values("t")
+    twice = sal.groupby("LeadId").size()
+    twice = twice[twice >= 2].index
+    assert 50 <= len(twice) <= 400
+    first = sal[sal.LeadId.isin(twice)].groupby("LeadId").t.first().dt.tz_localize(None).dt.floor("D")
+    days = (first - pd.to_datetime(leads.SAL_Date__c.reindex(first.index))).dt.days
+    assert days.isin([0, 1]).all()
+    recycled_between = history[history.LeadId.isin(twice) & (history.NewValue == "Recycled")].LeadId.nunique()
+    assert recycled_between == len(twice)
+
+
+def test_mql_leads_are_first_touched_after_their_mql_time_at_a_realistic_speed(org, users, completed):
+    leads, history = org["Lead"].set_index("Id"), org["LeadHistory"]
+    mql = history[(history.Field == "Status") & history.NewValue.isin(["MQL", "Marketing Qualified"])]
+    mql_time = mql.assign(t=_utc(mql.CreatedDate)).groupby("LeadId").t.min()
+    touches = completed[completed.kind.isin(["call", "email"]) & (completed.WhoId != "")]
+    touch_time = touches.when.fillna(_utc(touches.CreatedDate))
+    on_mql = touches.WhoId.isin(mql_time.index)
+    assert not (touch_time[on_mql] < touches.WhoId[on_mql].map(mql_time)).any()
+    first = touch_time[on_mql].groupby(touches.WhoId[on_mql]).min()
+    untouched = 1 - len(first) / len(mql_time)
+    assert 0.05 <= untouched <= 0.12
+    owners = pd.Series(leads.OwnerId.reindex(first.index).to_numpy(), index=first.index)
+    start = _local(mql_time.reindex(first.index), owners, users)
+    end = _local(first, owners, users)
+    hours = _business_hours(start, end)
+    assert 1.0 <= np.median(hours) <= 3.0
+    assert np.percentile(hours, 90) >= 5.0  # a tail of slow ones
+    waiting = leads[leads.Status.isin(["MQL", "Marketing Qualified"]) & ~leads.index.isin(first.index)]
+    recent = pd.to_datetime(waiting.MQL_Date__c) >= ANCHOR - pd.Timedelta(days=6)
+    assert recent.sum() >= 10  # fresh MQLs nobody has called yet
+
+
+def test_the_adr_who_left_still_owns_old_leads_and_tasks(org, users, completed):
+    leaver = users.index[users.IsActive == "false"][0]
+    leads = org["Lead"]
+    theirs = leads[leads.OwnerId == leaver]
+    assert len(theirs) >= 150
+    assert set(theirs.Status) <= {"Closed - Converted", "Closed - Not Converted", "Recycled"}
+    done = completed[completed.OwnerId == leaver]
+    assert len(done) >= 3_000
+    assert done.day.max() == pd.Timestamp("2026-08-14")
+    handed_over = org["LeadHistory"][(org["LeadHistory"].DataType == "EntityId")
+                                     & (org["LeadHistory"].OldValue == leaver)]
+    assert len(handed_over) >= 50
+
+
+# ---------------------------------------------------------------------------------------------- opportunities
+def test_opportunity_stages_amounts_and_cycles(org, users):
+    opps = org["Opportunity"]
+    mapping = opps.groupby("StageName")[["Probability", "ForecastCategoryName"]].agg(set)
+    expected = {"Prospecting": ("10", "Pipeline"), "Qualification": ("10", "Pipeline"),
+                "Needs Analysis": ("20", "Best Case"), "Proposal/Price Quote": ("75", "Best Case"),
+                "Negotiation/Review": ("90", "Commit"), "Closed Won": ("100", "Closed"),
+                "Closed Lost": ("0", "Omitted")}
+    assert set(mapping.index) == set(expected)
+    for stage, (probability, category) in expected.items():
+        assert mapping.loc[stage, "Probability"] == {probability}
+        assert mapping.loc[stage, "ForecastCategoryName"] == {category}
+    assert set(opps.Type) == {"New Business", "Existing Business - Upgrade", "Existing Business - Renewal"}
+    assert ((opps.IsClosed == "true") == opps.StageName.str.startswith("Closed")).all()
+    assert ((opps.IsWon == "true") == (opps.StageName == "Closed Won")).all()
+    won = opps[opps.IsWon == "true"].assign(amount=lambda o: o.Amount.astype(float))
+    team = won.OwnerId.map(users.Department)
+    assert won.amount[team == "SMB"].between(5_000, 35_000).all()
+    assert won.amount[team == "Mid-Market"].between(25_000, 180_000).all()
+    assert (won.amount % 100 == 0).all()
+    cycle = (pd.to_datetime(won.CloseDate) - pd.to_datetime(won.CreatedDate.str[:10])).dt.days
+    assert 20 <= cycle[team == "SMB"].median() <= 45
+    assert 45 <= cycle[team == "Mid-Market"].median() <= 120
+    closed = opps[opps.IsClosed == "true"]
+    q3 = closed[closed.CloseDate.between("2026-07-01", "2026-09-30")]
+    assert 0.22 <= (q3.IsWon == "true").mean() <= 0.38
+
+
+def test_field_history_tells_how_deals_moved(org):
+    opps, history = org["Opportunity"].set_index("Id"), org["OpportunityFieldHistory"]
+    history = history.assign(t=_utc(history.CreatedDate)).sort_values(["OpportunityId", "t"], kind="stable")
+    assert set(zip(history.Field, history.DataType)) == {("StageName", "Picklist"), ("CloseDate", "Date"),
+                                                         ("Amount", "Currency")}
+    for field, current in (("StageName", opps.StageName), ("CloseDate", opps.CloseDate),
+                           ("Amount", opps.Amount.str.removesuffix(".0"))):
+        rows = history[history.Field == field]
+        previous = rows.groupby("OpportunityId").NewValue.shift()
+        assert (rows.OldValue[previous.notna()] == previous[previous.notna()]).all(), field
+        last = rows.groupby("OpportunityId").NewValue.last()
+        assert (current.reindex(last.index) == last).all(), field
+    stage_rows = history[history.Field == "StageName"]
+    assert set(stage_rows.groupby("OpportunityId").OldValue.first()) == {"Prospecting"}
+    dates = history[history.Field == "CloseDate"]
+    pushes = dates[pd.to_datetime(dates.NewValue) > pd.to_datetime(dates.OldValue)].groupby("OpportunityId").size()
+    share = len(pushes) / len(opps)
+    assert 0.2 <= share <= 0.4
+    assert pushes.max() <= 5 and (pushes >= 3).sum() >= 20
+    assert (history.Field == "Amount").sum() >= 100
+
+
+def test_open_pipeline_has_the_usual_hygiene_problems(org):
+    opps, history = org["Opportunity"], org["OpportunityFieldHistory"]
+    open_deals = opps[opps.IsClosed == "false"]
+    assert 150 <= len(open_deals) <= 500
+    assert (pd.to_datetime(open_deals.CloseDate) < ANCHOR).sum() >= 15
+    assert 2 <= ((open_deals.Amount == "") | (open_deals.Amount == "0.0")).sum() <= 25
+    last_stage = _utc(history[history.Field == "StageName"].groupby("OpportunityId").CreatedDate.max())
+    since = open_deals.Id.map(last_stage).fillna(_utc(open_deals.CreatedDate))
+    assert ((DATA_END_UTC - since).dt.days >= 30).sum() >= 20
+
+
+def test_reps_are_ahead_and_behind_pace_and_the_team_is_near_it(org, users):
+    opps, quotas, goals = org["Opportunity"], org["ForecastingQuota"], org["goals"]
+    amount_quotas = quotas[(quotas.IsQuantity == "false") & (quotas.StartDate >= "2026-10-01")]
+    quota = amount_quotas.groupby("QuotaOwnerId").QuotaAmount.apply(lambda s: s.astype(float).sum())
+    revenue_goals = goals[(goals.metric == "revenue") & (goals.period == "quarter")]
+    quota = pd.concat([quota, revenue_goals.set_index("owner").target.astype(float)])
+    assert len(quota) == 14
+    closed = opps[(opps.IsWon == "true") & opps.CloseDate.between("2026-10-01", "2026-11-24")]
+    won = closed.groupby("OwnerId").Amount.apply(lambda s: s.astype(float).sum()).reindex(quota.index, fill_value=0)
+    pace = won / quota / ELAPSED
+    assert (pace > 1.2).sum() >= 2 and (pace < 0.6).sum() >= 2
+    assert 0.9 <= won.sum() / quota.sum() / ELAPSED <= 1.05
+    open_deals = opps[(opps.IsClosed == "false") & opps.CloseDate.between("2026-11-24", "2026-12-31")]
+    pipeline = open_deals.groupby("OwnerId").Amount.apply(lambda s: s.replace("", "0").astype(float).sum())
+    coverage = pipeline.reindex(quota.index, fill_value=0) / (quota - won)
+    assert 1.5 <= coverage.median() <= 4
+    assert ((coverage >= 1.0) & (coverage <= 6)).sum() >= 8
+
+
+# ---------------------------------------------------------------------------------------------- quotas, goals
+def test_forecasting_quotas_come_monthly_quarterly_and_as_quantities(org, users):
+    quotas = org["ForecastingQuota"]
+    amounts = quotas[quotas.IsQuantity == "false"]
+    assert (amounts.QuotaAmount != "").all() and (amounts.QuotaQuantity == "").all()
+    quantities = quotas[quotas.IsQuantity == "true"]
+    assert len(quantities) >= 3
+    assert (quantities.QuotaAmount == "").all() and (quantities.QuotaQuantity.astype(int) > 0).all()
+    starts = set(amounts.StartDate)
+    assert starts == {f"2026-{m:02d}-01" for m in range(4, 13)}
+    rows_per_owner = amounts.groupby("QuotaOwnerId").size()
+    assert sorted(rows_per_owner.unique()) == [2, 3, 9]  # new hire (2 ramped months), quarterly, monthly
+    assert (rows_per_owner == 3).sum() == 2
+    quarterly = amounts[amounts.QuotaOwnerId.isin(rows_per_owner.index[rows_per_owner == 3])]
+    assert set(quarterly.StartDate) == {"2026-04-01", "2026-07-01", "2026-10-01"}
+    full = amounts[amounts.QuotaOwnerId.isin(rows_per_owner.index[rows_per_owner >= 3])].copy()
+    full["quarter"] = pd.to_datetime(full.StartDate).dt.quarter
+    per_quarter = full.groupby(["QuotaOwnerId", "quarter"]).QuotaAmount.apply(lambda s: s.astype(float).sum())
+    team = per_quarter.index.get_level_values(0).map(users.Department)
+    assert per_quarter[team == "SMB"].between(120_000, 160_000).all()
+    assert per_quarter[team == "Mid-Market"].between(300_000, 420_000).all()
+    aes = users.index[users.Title == "Mid-Market AE"]
+    without = [u for u in aes if u not in set(quotas.QuotaOwnerId)]
+    assert len(without) == 1
+    goals = org["goals"]
+    revenue = goals[(goals.owner == without[0]) & (goals.metric == "revenue") & (goals.period == "quarter")]
+    assert len(revenue) == 1 and 300_000 <= float(revenue.target.iloc[0]) <= 420_000
+
+
+def test_goals_file_sets_targets_by_everyone_role_email_and_id(org, users, completed):
+    goals = org["goals"]
+    assert set(goals.metric) <= {"calls", "emails", "meetings", "activities", "mql", "sal", "sql", "revenue",
+                                 "pipeline_created"}
+    assert set(goals.period) <= {"day", "week", "month", "quarter"}
+    keyed = set(zip(goals.owner, goals.metric, goals.period))
+    assert {("*", "calls", "day"), ("*", "activities", "day")} <= keyed
+    for metric, period in (("calls", "day"), ("emails", "day"), ("activities", "day"), ("sal", "week"),
+                           ("sql", "week"), ("sal", "month"), ("sql", "month"), ("mql", "month")):
+        assert ("ADR", metric, period) in keyed
+    for role in ("SMB Account Manager", "Mid-Market AE"):
+        assert {(role, "calls", "day"), (role, "meetings", "week"), (role, "pipeline_created", "quarter")} <= keyed
+    adrs = users[(users.Title == "ADR") & (users.IsActive == "true")]
+    by_id = goals[goals.owner.isin(adrs.index)]
+    assert list(zip(by_id.metric, by_id.period)) == [("sal", "week")]
+    by_email = goals[goals.owner.isin(adrs.Email)]
+    assert list(zip(by_email.metric, by_email.period)) == [("calls", "day")]
+    # Plausible: most ADRs make their daily call target on most business days, some do not.
+    target = dict(zip(goals.owner + "|" + goals.metric + "|" + goals.period, goals.target.astype(float)))
+    business = pd.bdate_range("2026-04-01", "2026-11-24")
+    calls = completed[completed.kind == "call"]
+    hit_rates = []
+    for adr, row in adrs.iterrows():
+        goal = target.get(f"{row.Email}|calls|day", target["ADR|calls|day"])
+        per_day = calls[calls.OwnerId == adr].groupby("day").size().reindex(business, fill_value=0)
+        hit_rates.append((per_day >= goal).mean())
+    assert sum(rate >= 0.6 for rate in hit_rates) >= 5
+    assert sum(rate < 0.6 for rate in hit_rates) >= 1
