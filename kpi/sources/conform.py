@@ -63,7 +63,7 @@ def _bools(text: pd.Series) -> pd.Series:
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    return pd.to_numeric(text.str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    return pd.to_numeric(text.str.replace(",", "", regex=False).str.strip(), errors="coerce").astype(float)
 
 
 _PARSERS: dict[Kind, tuple[Callable[[pd.Series], pd.Series], str]] = {
@@ -129,18 +129,22 @@ def _drop_duplicate_ids(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, l
                                                f"down; the last row of each Id is kept (e.g. {examples})")]
 
 
+_CHECKS = {"str_length": "is not a Salesforce id (15 or 18 characters)", "not_nullable": "is empty",
+           "isin": "is not one of the allowed values", "greater_than_or_equal_to": "is below the minimum"}
+
+
 def _validate(frame: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """pandera's checks (ids, uniqueness, allowed values, nulls); failing rows are reported and skipped."""
     try:
         return table.model.validate(frame, lazy=True), []
     except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        rows = cases.loc[cases["index"].notna()]
-        problems = [Problem(file, f"{case.failure_case!r} fails check {case.check}; row skipped",
-                            int(case.index), case.column) for case in rows.itertuples()]
-        problems += [Problem(file, f"fails check {case.check} ({case.failure_case})", None, case.column)
-                     for case in cases.loc[cases["index"].isna()].itertuples()]
-        kept = frame.drop(index=rows["index"].astype(int).unique())
+        cases = errors.failure_cases.dropna(subset=["index"])
+        problems = []
+        for (column, check), group in cases.groupby(["column", "check"]):  # one entry per failing check
+            complaint = _CHECKS.get(str(check).split("(")[0], f"fails the check {check}")
+            values = pd.Series(group["failure_case"].fillna("").astype(str).to_numpy(), index=group["index"].astype(int))
+            problems += _cell_problems(values, f"{complaint}; row skipped", file, str(column))
+        kept = frame.drop(index=cases["index"].astype(int).unique())
         return table.model.validate(kept, lazy=True), problems
 
 

@@ -97,3 +97,16 @@ def test_an_unknown_source_is_a_clear_error(tmp_path):
         load(str(tmp_path / "nowhere"))
     with pytest.raises(SourceError, match="goals file .* does not exist"):
         load(str(tmp_path), goals_file=tmp_path / "goals.csv")
+
+
+def test_values_failing_the_schema_are_reported_and_skipped(tmp_path):
+    write(tmp_path, "goals.csv", "owner,metric,period,target\n*,calls,day,20\n*,dials,day,20\nADR,sal,fortnight,3\n")
+    write(tmp_path, "User.csv", f"Id,Name,IsActive\n{ANN},Ann,true\n0055g00Short,Bo,true\n,Cy,true\n")
+    org = load_folder(tmp_path)
+    assert org.goals["metric"].tolist() == ["calls"] and org.users["Name"].tolist() == ["Ann"]
+    assert sorted(str(p) for p in org.problems) == [
+        "User.csv row 3, column Id: '0055g00Short' is not a Salesforce id (15 or 18 characters); row skipped",
+        "User.csv row 4, column Id: '' is empty; row skipped",
+        "goals.csv row 3, column metric: 'dials' is not one of the allowed values; row skipped",
+        "goals.csv row 4, column period: 'fortnight' is not one of the allowed values; row skipped",
+    ]
