@@ -2,13 +2,19 @@
 
 import streamlit as st
 
+from kpi.sources import SourceError
 from ui import data, state, widgets
 
 st.set_page_config(page_title="Sales KPI dashboard", page_icon=":material/monitoring:", layout="wide")
 
+try:
+    use = data.loaded()
+except SourceError as error:
+    st.error(f"The data source cannot be read: {error}. Set KPI_SOURCE to 'sample' or a folder of CSV exports.")
+    st.stop()
 facts = data.facts()
 filters = state.sidebar(facts)
-widgets.data_status(facts)
+widgets.data_status(facts, use.notice)
 
 navigation = st.navigation([
     st.Page("pages/team.py", title="Team", icon=":material/groups:", default=True),

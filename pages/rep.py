@@ -12,7 +12,8 @@ from ui import data, state, widgets
 filters = state.current()
 facts = data.facts()
 if filters.rep is None:
-    st.warning("No reps in this selection: choose another team.")
+    if widgets.needs(facts, ("User",), "the reps"):
+        st.warning("No reps in this selection: choose another team.")
     st.stop()
 reps, _ = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
 rep = reps.loc[filters.rep]
@@ -39,6 +40,7 @@ def section(title: str, cards: list[tuple[str, str | None]]) -> None:
                                 key=f"records_{name}")
 
 
+widgets.needs(facts, ("Task", "Event"), "calls, emails and meetings")
 section("Today and this week", [("calls_today", "calls_target_day"), ("emails_today", "emails_target_day"),
                                 ("meetings_today", "meetings_target_day"),
                                 ("activities_today", "activities_target_day"), ("activities_week", None)])

@@ -15,7 +15,8 @@ quarter = filters.calendar.quarter(filters.as_of)
 widgets.header(f"Team · {filters.team or 'whole sales floor'}", facts, filters)
 
 if reps.empty:
-    st.warning("No reps in this selection: nobody active owns activities, leads or opportunities, or has a goal.")
+    if widgets.needs(facts, ("User",), "the reps"):
+        st.warning("No reps in this selection: nobody active owns activities, leads or opportunities, or has a goal.")
     st.stop()
 
 st.subheader("Quarter to date")
@@ -31,6 +32,7 @@ if widgets.needs(facts, ("Opportunity",), "closed-won revenue, attainment, pace,
         st.caption("No quota, closed-won revenue or open pipeline in this team: revenue figures are left out.")
 
 st.subheader("Today, this week, this month")
+widgets.needs(facts, ("Task", "Event"), "calls, emails and meetings")
 cards = [("activities_today", "activities_target_day"), ("calls_today", "calls_target_day")]
 if qualifies(team):
     cards += [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"), ("sal_month", "sal_goal_month"),

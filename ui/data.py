@@ -44,10 +44,41 @@ def _facts(source: Source, version: str) -> Facts:
     return prepare(load(source.name, Path(source.goals) if source.goals else None, source.export_zone))
 
 
-def facts() -> Facts:
-    """The prepared facts of the configured source, loaded once per version of its files."""
+@st.cache_resource
+def _last_good() -> dict[Source, str]:
+    """Per source, the version of its files that last loaded whole (shared by every session)."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    source: Source
+    version: str  # the version in use: the newest, unless it lost a file the one before had
+    notice: str | None = None  # why an older version is in use
+
+
+def loaded() -> Loaded:
+    """The version of the source to show. When new files lose an object the previous load had (a file that no
+    longer reads), the last good data stays in use and `notice` says which file and why."""
     source = Source.from_environment()
-    return _facts(source, source.version())
+    version = source.version()
+    found = _facts(source, version)  # SourceError when the source cannot be read at all
+    previous = _last_good().get(source)
+    if previous is not None and previous != version:
+        lost = sorted(set(found.org.missing) - set(_facts(source, previous).org.missing))
+        if lost:
+            reasons = [str(p) for p in found.org.problems if p.file.rsplit(".", 1)[0] in lost]
+            return Loaded(source, previous, f"{', '.join(f'{obj}.csv' for obj in lost)} could not be read: "
+                                            f"{'; '.join(reasons) or 'the file is gone'}. "
+                                            f"Showing the data loaded before.")
+    _last_good()[source] = version
+    return Loaded(source, version)
+
+
+def facts() -> Facts:
+    """The prepared facts in use, loaded once per version of the source's files."""
+    use = loaded()
+    return _facts(use.source, use.version)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -61,5 +92,5 @@ def _scorecard(source: Source, version: str, as_of: str, fiscal_start: int,
 
 def scorecard(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[pd.DataFrame, pd.Series]:
     """Rep rows and the team row for these filters, cached by their plain values."""
-    source = Source.from_environment()
-    return _scorecard(source, source.version(), f"{as_of:%Y-%m-%d}", fiscal_start, team)
+    use = loaded()
+    return _scorecard(use.source, use.version, f"{as_of:%Y-%m-%d}", fiscal_start, team)

@@ -69,15 +69,17 @@ def header(title: str, facts: Facts, filters: Filters) -> None:
 
 
 def needs(facts: Facts, objects: tuple[str, ...], what: str) -> bool:
-    """True when the source has these objects; otherwise say which exports to add and return False."""
+    """True when the source has all these objects; otherwise say which exports to add and return False."""
     absent = [obj for obj in objects if not facts.org.has(obj)]
     if absent:
         st.info(f"Add {' and '.join(f'{obj}.csv' for obj in absent)} to the exports to see {what}.")
     return not absent
 
 
-def data_status(facts: Facts) -> None:
-    """Sidebar footnote: the source, and a warning when its files had problems."""
+def data_status(facts: Facts, notice: str | None) -> None:
+    """Sidebar footnote: the source, and a warning when its files had problems or older data is in use."""
+    if notice:
+        st.warning(notice, icon="⚠️")
     with st.sidebar:
         st.caption(f"Data: {Source.from_environment().label()}")
         if facts.org.problems:

@@ -1,3 +1,5 @@
+import os
+
 from kpi.registry import ENTRIES, KPIS
 
 
@@ -37,3 +39,32 @@ def test_bad_input_is_listed_and_the_rest_still_shows(app, tmp_path, monkeypatch
     team = app(team="ADR")
     assert {m.label: m.value for m in team.metric}["Calls today"] == "1"
     assert any("Add Opportunity.csv" in i.value for i in team.info)
+
+
+def test_a_file_that_stops_reading_keeps_the_last_good_data(app, tmp_path, monkeypatch):
+    users = "Id,Name,IsActive,Department\n0055g00000AnnAAAAA,Ann Lee,true,ADR\n"
+    (tmp_path / "User.csv").write_text(users)
+    (tmp_path / "Task.csv").write_text("Id,OwnerId,TaskSubtype,Status,CompletedDateTime\n"
+                                       "00T5g00000AAAAAAAA,0055g00000AnnAAAAA,Call,Completed,2026-11-24T15:00:00Z\n")
+    monkeypatch.setenv("KPI_SOURCE", str(tmp_path))
+    assert {m.label: m.value for m in app(team="ADR").metric}["Calls today"] == "1"
+    # Someone overwrites User.csv with a file that lacks the Id column.
+    (tmp_path / "User.csv").write_text("Name,IsActive\nAnn Lee,true\n")
+    os.utime(tmp_path / "User.csv", ns=(1, 2))  # a new version even within the file system's time resolution
+    at = app(team="ADR")
+    assert {m.label: m.value for m in at.metric}["Calls today"] == "1"  # the last good data, still in use
+    assert at.warning[0].value.startswith("User.csv could not be read: User.csv: lacks the column Id")
+    assert "Showing the data loaded before" in at.warning[0].value
+
+
+def test_missing_exports_are_named_where_they_are_needed(app, tmp_path, monkeypatch):
+    (tmp_path / "Opportunity.csv").write_text("Id,OwnerId,Amount,CloseDate,IsClosed,IsWon\n")
+    monkeypatch.setenv("KPI_SOURCE", str(tmp_path))
+    at = app()
+    assert [i.value for i in at.info] == ["Add User.csv to the exports to see the reps."]
+
+
+def test_an_unreadable_source_says_what_to_do(app, monkeypatch):
+    monkeypatch.setenv("KPI_SOURCE", "/no/such/folder")
+    at = app()
+    assert "The data source cannot be read: /no/such/folder is not 'sample' nor a folder" in at.error[0].value
