@@ -24,9 +24,10 @@ def rep_colours(rep_ids: pd.Index | list[str]) -> dict[str, str]:
 
 
 def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
+    # The legend sits under the plot: above it, a long legend wraps into the title on narrow screens.
     return fig.update_layout(
-        title={"text": title, "font": {"size": 20}}, template="plotly_white", font=_FONT, height=420,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        title={"text": title, "font": {"size": 20}}, template="plotly_white", font=_FONT, height=460,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0}, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         yaxis_title=y_title, hovermode="x unified")
 
 

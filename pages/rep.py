@@ -27,12 +27,10 @@ st.markdown(f"**{person['team']}** · {person['role'] if pd.notna(person['role']
             f"days counted in {person['time_zone']}")
 
 
-def section(title: str, cards: list[tuple[str, str | None]]) -> None:
-    """A row of metric cards, then the records behind each card in tabs."""
+def section(title: str, cards: list[tuple[str, str | None]], per_row: int = 3) -> None:
+    """Metric cards, then the records behind each card in tabs."""
     st.subheader(title)
-    for col, (name, target) in zip(st.columns(len(cards)), cards):
-        with col:
-            widgets.metric(name, rep[name], rep[target] if target else None)
+    widgets.cards(rep, cards, per_row)
     with st.expander("Records behind these numbers"):
         for tab, (name, _) in zip(st.tabs([KPIS[n].label for n, _ in cards]), cards):
             with tab:
@@ -51,17 +49,14 @@ st.plotly_chart(charts.activity_trend(
 
 if qualifies(rep) and widgets.needs(facts, ("Lead",), "SALs and SQLs"):
     section("Lead funnel", [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"),
-                            ("sal_month", "sal_goal_month"), ("sql_month", "sql_goal_month")])
+                            ("sal_month", "sal_goal_month"), ("sql_month", "sql_goal_month")], per_row=4)
     weekly = funnel.weekly_stage_counts(facts.stages, quarter.through(filters.as_of), owner)
     st.plotly_chart(charts.weekly_stages(weekly, {"sal": rep["sal_goal_week"], "sql": rep["sql_goal_week"]},
                                          f"SALs and SQLs per week, {quarter.name}"), key="rep_stages")
 
 if sells(rep) and widgets.needs(facts, ("Opportunity",), "closed-won revenue, quota attainment and pipeline"):
     section("Quarter to date", [("revenue_qtd", "quota_quarter"), ("win_rate", None), ("coverage", None)])
-    cols = st.columns(3)
-    for col, name in zip(cols, ("attainment", "pace", "projection")):
-        with col:
-            widgets.metric(name, rep[name])
+    widgets.cards(rep, [("attainment", None), ("pace", None), ("projection", None)])
     won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, owner)
     st.plotly_chart(charts.burn_up(won, quarter, rep["quota_quarter"], rep["projection"],
                                    f"{quarter.name} closed-won vs quota"), key="rep_burn_up")

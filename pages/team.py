@@ -22,12 +22,8 @@ if reps.empty:
 st.subheader("Quarter to date")
 if widgets.needs(facts, ("Opportunity",), "closed-won revenue, attainment, pace, coverage and win rate"):
     if sells(team):
-        cols = st.columns(6)
-        with cols[0]:
-            widgets.metric("revenue_qtd", team["revenue_qtd"], team["quota_quarter"])
-        for col, name in zip(cols[1:], ("attainment", "pace", "projection", "coverage", "win_rate")):
-            with col:
-                widgets.metric(name, team[name])
+        widgets.cards(team, [("revenue_qtd", "quota_quarter"), ("attainment", None), ("pace", None),
+                             ("projection", None), ("coverage", None), ("win_rate", None)])
     else:
         st.caption("No quota, closed-won revenue or open pipeline in this team: revenue figures are left out.")
 
@@ -40,9 +36,7 @@ if qualifies(team):
 else:
     cards += [("emails_today", "emails_target_day"), ("meetings_today", "meetings_target_day"),
               ("activities_week", None)]
-for col, (name, target) in zip(st.columns(6), cards):
-    with col:
-        widgets.metric(name, team[name], team[target] if target else None)
+widgets.cards(team, cards)
 
 colours = charts.rep_colours(facts.people.loc[facts.people["is_rep"], "Id"])
 left, right = st.columns(2)

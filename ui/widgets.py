@@ -31,11 +31,18 @@ def metric(name: str, value: float | None, target: float | None = None) -> None:
     kpi = KPIS[name]
     delta = None
     if not _missing(target) and not _missing(value):
-        delta = f"{_signed(name, value - target)} vs {'quota' if name == 'revenue_qtd' else 'target'} " \
-                f"{KPIS[name].format(target, compact=True)}"
+        delta = f"{_signed(name, value - target)} vs {KPIS[name].format(target, compact=True)}"
     elif name == "pace" and not _missing(value):
-        delta = f"{_signed(name, value - 1)} vs on pace"
+        delta = f"{_signed(name, value - 1)} vs 100%"
     st.metric(kpi.label, kpi.format(value, compact=True), delta, help=kpi.tooltip(), border=True)
+
+
+def cards(row: pd.Series, specs: list[tuple[str, str | None]], per_row: int = 3) -> None:
+    """Metric cards for a scorecard row, `per_row` to a line (legible at 1280 pixels): (KPI, its target KPI)."""
+    for start in range(0, len(specs), per_row):
+        for col, (name, target) in zip(st.columns(per_row), specs[start:start + per_row]):
+            with col:
+                metric(name, row[name], row[target] if target else None)
 
 
 def column_config(names: list[str]) -> dict[str, st.column_config.Column]:
