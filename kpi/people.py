@@ -6,11 +6,13 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
+from kpi.periods import local_day
 from kpi.schema import UserRoles, Users
 
 U = Users
 # Columns of the roster (`roster`), besides Id, Name and Email.
 TEAM, ROLE, TIME_ZONE, MANAGER, IS_MANAGER, IS_REP = "team", "role", "time_zone", "manager", "is_manager", "is_rep"
+CREATED_DAY = "created_day"  # the day the user was created, in the user's zone
 _ZONES = frozenset(available_timezones())
 
 
@@ -36,6 +38,7 @@ def roster(users: pd.DataFrame, user_roles: pd.DataFrame, default_zone: str = "U
         U.Id: users[U.Id], U.Name: users[U.Name], U.Email: users[U.Email], U.IsActive: users[U.IsActive],
         TEAM: users[U.Department].fillna(manager).fillna("No team"), ROLE: role_names(users, user_roles),
         TIME_ZONE: zone, MANAGER: manager, IS_MANAGER: is_manager, "_human": human,
+        CREATED_DAY: local_day(users[U.CreatedDate], zone),
     }).reset_index(drop=True)
 
 
@@ -46,9 +49,11 @@ def mark_reps(people: pd.DataFrame, candidates: pd.Index) -> pd.DataFrame:
     return people.drop(columns="_human").assign(**{IS_REP: is_rep})
 
 
-def reps(people: pd.DataFrame, team: str | None = None) -> pd.DataFrame:
-    """The reps, optionally of one team, indexed by user id and ordered by name."""
-    rows = people.loc[people[IS_REP] & (people[TEAM].eq(team) if team else True)]
+def reps(people: pd.DataFrame, team: str | None = None, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The reps, optionally of one team, indexed by user id and ordered by name. With `as_of`, users created
+    after that day are left out: figures stand as the data stood then."""
+    rows = people.loc[people[IS_REP] & (people[TEAM].eq(team) if team else True)
+                      & (people[CREATED_DAY].isna() | (people[CREATED_DAY] <= as_of) if as_of is not None else True)]
     return rows.set_index(U.Id).sort_values(U.Name)
 
 

@@ -54,7 +54,7 @@ def rep_table(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
               team: str | None = None) -> pd.DataFrame:
     """One row per rep (of `team`, or all), indexed by user id: name, team and every scorecard KPI."""
     w = Windows.at(as_of, calendar)
-    reps = people.reps(facts.people, team)
+    reps = people.reps(facts.people, team, as_of)
     today = activity.activity_counts(facts.activities, w.today, as_of).add_suffix("_today")
     week = activity.activity_counts(facts.activities, w.week, as_of)[["activities"]].add_suffix("_week")
     stage_week = funnel.stage_counts(facts.stages, w.week)[["sal", "sql"]].add_suffix("_week")

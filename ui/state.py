@@ -59,7 +59,7 @@ def sidebar(facts: Facts) -> Filters:
                      format_func=lambda m: calendar.month_name[m])
         st.selectbox("Team", teams, key=TEAM)
         team = None if st.session_state[TEAM] == ALL_TEAMS else st.session_state[TEAM]
-        reps = people.reps(facts.people, team)
+        reps = people.reps(facts.people, team, day(st.session_state[AS_OF]))
         rep_ids = list(reps.index)
         if st.session_state.get(REP) not in rep_ids:  # first run, or the team changed under the rep
             st.session_state.pop(REP, None)

@@ -21,8 +21,12 @@ _STAMP = ".generator"
 
 
 def fingerprint() -> str:
-    """Changes whenever the generator or the seed does, so a stale sample is rewritten."""
-    return hashlib.sha256(Path(sample_org.__file__).read_bytes() + str(SEED).encode()).hexdigest()
+    """Changes whenever any module of the generator package or the seed does, so a stale sample is rewritten."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(sample_org.__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    digest.update(str(SEED).encode())
+    return digest.hexdigest()
 
 
 def ensure(folder: Path = FOLDER) -> Path:

@@ -94,3 +94,12 @@ def test_daily_activity_lists_every_business_day_with_zero_on_quiet_days():
     # Thu 19, Fri 20, Mon 23, Tue 24: the weekend is not a business day.
     assert daily.index.strftime("%d").tolist() == ["19", "20", "23", "24"]
     assert daily["calls"].tolist() == [0, 1, 0, 0]
+
+
+def test_a_meeting_entered_after_the_as_of_day_is_ignored():
+    rows = table("activities", {"Id": uid("00U", 1), "OwnerId": user(1), "IsEvent": True,
+                                "StartDateTime": "2026-11-24T16:00:00Z", "CreatedDate": "2026-11-26T16:00:00Z"})
+    counted = counted_activities(rows, ZONES)
+    # As the data stood on the 24th there was no meeting yet; two days later there was.
+    assert activity_counts(counted, single_day(TUE), TUE)["meetings"].sum() == 0
+    assert activity_counts(counted, single_day(TUE), pd.Timestamp("2026-11-26")).loc[user(1), "meetings"] == 1

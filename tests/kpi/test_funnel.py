@@ -92,3 +92,18 @@ def test_weekly_counts_index_weeks_by_monday():
     # Weeks of 2, 9, 16 and 23 November: 2 SALs, 0, 1, 0.
     assert weekly.index.strftime("%d").tolist() == ["02", "09", "16", "23"]
     assert weekly["sal"].tolist() == [2, 0, 1, 0]
+
+
+def test_an_owner_change_in_the_same_save_as_the_stage_gives_the_lead_to_the_new_owner():
+    # "The owner at a moment is the OldValue of the first Owner row *after* that moment": a row written at the
+    # same instant (one save that accepts the lead and reassigns it) is not after it, so rep 2 is credited.
+    history = [status(1, "SAL", "2026-11-03T15:00:00Z"), *owner_change(1, user(1), user(2), "2026-11-03T15:00:00Z")]
+    rows = reached([lead(1, OwnerId=user(2))], history)
+    assert rows.loc[(uid("00Q", 1), "sal"), "OwnerId"] == user(2)
+
+
+def test_a_stage_first_reached_after_the_as_of_day_is_not_counted_then():
+    rows = stages_reached(table("leads", lead(1)), table("lead_history", status(1, "SAL", "2026-11-25T15:00:00Z")),
+                          ZONES)
+    assert stage_counts(rows, month(TUE).through(TUE)).empty  # reached on the 25th: after the as-of date
+    assert stage_counts(rows, month(TUE)).loc[user(1), "sal"] == 1  # the whole month does count it

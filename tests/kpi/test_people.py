@@ -47,3 +47,14 @@ def test_teams_list_only_teams_with_reps():
     people = mark_reps(roster(users(), ROLES), pd.Index([user(2), user(3)]))
     assert teams(people) == ["ADR", "Mia Manager"]
     assert list(reps(people, "ADR").index) == [user(2)]
+
+
+def test_users_created_after_the_as_of_day_are_not_yet_reps():
+    frame = table("users", {"Id": user(1), "Name": "Old Hand", "IsActive": True, "CreatedDate": "2025-01-01T12:00:00Z"},
+                  # 03:00 UTC on 13 October is still the 12th in Los Angeles: she exists at the end of the 12th.
+                  {"Id": user(2), "Name": "New Hire", "IsActive": True, "TimeZoneSidKey": "America/Los_Angeles",
+                   "CreatedDate": "2026-10-13T03:00:00Z"})
+    people = mark_reps(roster(frame, table("user_roles")), pd.Index([user(1), user(2)]))
+    assert list(reps(people, as_of=pd.Timestamp("2026-10-11")).index) == [user(1)]
+    assert list(reps(people, as_of=pd.Timestamp("2026-10-12")).index) == [user(2), user(1)]  # by name: New, Old
+    assert len(reps(people)) == 2  # no as-of: everyone

@@ -1,0 +1,122 @@
+"""A seeded, deterministic sample Salesforce org: an inside-sales floor written as Data Loader-style CSV files.
+
+`write_sample_org(folder, OrgShape(), seed)` writes User, UserRole, Account, Lead, LeadHistory, Task, Event,
+Opportunity, OpportunityFieldHistory and ForecastingQuota CSV files (API-name headers) and a goals.csv.
+Same shape and seed give byte-identical files. Everything is vectorised with numpy / pandas; the only
+Python loops run over people, quarters, event kinds or id digits, never over records.
+
+How the org behaves (the facts the KPI engine is exercised with):
+
+- People, in this order (User ids depend only on the position, never on the seed): VP Inside Sales; the ADR,
+  SMB and Mid-Market managers; the active ADRs; one ADR who left on `OrgShape.departure` (IsActive false,
+  still owns old leads and tasks); the SMB account managers (the last one hired `new_hire_weeks` before the
+  anchor); the mid-market AEs (the last one has no ForecastingQuota: a goals.csv `revenue` row instead);
+  'Automated Process' (UserType AutomatedProcess); 'Marketing Ops' (writes the marketing-automation status
+  changes: MQL, re-MQL and the recycling of untouched MQLs).
+- Performance by design, in the anchor's quarter (pace = attainment / elapsed share): SMB rep 1 and
+  mid-market AE 1 well ahead (~1.45 / ~1.35), SMB rep 2 and mid-market AE 2 well behind (~0.45 / ~0.40),
+  the others between 0.85 and 1.15, the new hire ~0.6 of a ramped quota; ADR 1 is the busiest ADR, the
+  last active ADR the quietest (and the one whose calls/day goal is set by email).
+- Leads: statuses 'Open - Not Contacted', 'MQL' / 'Marketing Qualified', 'Working - Contacted',
+  'SAL' / 'Sales Accepted', 'SQL', 'Closed - Converted', 'Closed - Not Converted', 'Recycled'.
+  Queues 'Inbound Lead Queue' and 'Partner Lead Queue'. LeadHistory starts at `history_start` (midnight
+  America/Los_Angeles): leads created before it have no history rows at all.
+- Times: activities run through the end of the anchor day in the owner's time zone; every other record and
+  history row is created no later than the anchor day 23:59:59 UTC.
+
+The parts, run in this order on one shared `core.OrgState`: `people`, `leads` (with `lead_owners`), `deals`,
+`deal_history`, `activities`; then `tables` and `goals` turn the arrays into CSV frames. `vocabulary` holds the
+names and codes, `clock` the calendar, time zones and date formats, `arrays` the shared vectorised helpers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.sources.sample_org.activities import activity_tables
+from kpi.sources.sample_org.core import OrgState
+from kpi.sources.sample_org.deal_history import add_deal_history
+from kpi.sources.sample_org.deals import add_deals
+from kpi.sources.sample_org.goals import goals_table, quota_table
+from kpi.sources.sample_org.leads import add_leads
+from kpi.sources.sample_org.people import add_people
+from kpi.sources.sample_org.tables import (account_table, lead_history_table, lead_table,
+                                           opportunity_history_table, opportunity_table, role_table, user_table)
+
+__all__ = ["OrgShape", "write_sample_org"]
+
+
+@dataclass(frozen=True)
+class OrgShape:
+    """Size and behaviour of the sample org. Every knob has a default; `large()` is the benchmark org."""
+
+    anchor: date = date(2026, 11, 24)  # "today" of the sample: data runs through the end of this day (Tuesday)
+    start: date = date(2026, 4, 1)  # first day of data: two full fiscal quarters before the anchor's quarter
+    adrs: int = 8  # active ADRs (team "ADR"); the departed ADR comes on top
+    smb_reps: int = 8  # SMB account managers (team "SMB"), the new hire included
+    mm_reps: int = 6  # mid-market AEs (team "Mid-Market")
+    leads_per_business_day: float = 40.0
+    weekend_lead_factor: float = 0.2  # a weekend day's leads relative to a business day's
+    history_start: date = date(2026, 5, 1)  # LeadHistory tracking switched on (midnight America/Los_Angeles)
+    departure: date | None = date(2026, 8, 14)  # last day of the ADR who left (None: nobody left)
+    new_hire_weeks: int | None = 6  # the last SMB rep was hired this many weeks before the anchor (None: no hire)
+    holidays: tuple[date, ...] = (date(2026, 5, 25), date(2026, 7, 3), date(2026, 9, 7))  # quiet weekdays
+    mql_rate: float = 0.70  # share of leads that become MQLs
+    sal_rate: float = 0.62  # share of MQLs accepted (SAL)
+    sql_rate: float = 0.42  # share of SALs qualified (SQL)
+    convert_rate: float = 0.58  # share of SQLs converted to an account and an opportunity
+    untouched_share: float = 0.08  # MQLs never called or emailed
+    queue_share: float = 0.10  # leads that arrive in a queue
+    mm_lead_share: float = 0.30  # converted leads big enough for a mid-market AE
+    evening_share: float = 0.045  # activities between 18:00 and 23:30 local
+    open_task_share: float = 0.05  # open tasks among all tasks
+    customers_per_rep: int = 10  # existing customers (renewals, upsells) per SMB rep; mid-market 60% of it
+    self_sourced_per_rep_month: float = 0.5  # AE self-sourced new business per month
+    upsells_per_rep_month: float = 0.4
+    deal_scale: float = 1.0  # multiplies self-sourced deals; existing customers and upsells grow with its root
+    quota_scale: float = 1.0  # multiplies quotas and revenue goals (keep near deal volume)
+    warm_pipeline_days: int = 90  # AE-sourced deals may be created this long before `start` (open at start)
+
+    @classmethod
+    def large(cls) -> OrgShape:
+        """Benchmark org: 200 reps, ~1,000,000 Task+Event rows, ~200,000 leads, ~100,000 opportunities."""
+        return cls(adrs=30, smb_reps=96, mm_reps=74, leads_per_business_day=1090.0,
+                   deal_scale=70.0, quota_scale=7.0)
+
+
+def write_sample_org(folder: Path, shape: OrgShape = OrgShape(), seed: int = 0) -> dict[str, int]:
+    """Write the org's CSV files into `folder` (created if missing); return rows written per file name."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, frame in _build(shape, seed).items():
+        frame.to_csv(folder / name, index=False, lineterminator="\n", encoding="utf-8")
+        written[name] = len(frame)
+    return written
+
+
+def _build(shape: OrgShape, seed: int) -> dict[str, pd.DataFrame]:
+    """Every table of the org, by file name. The parts run in order, each adding to the shared state."""
+    org = OrgState(shape, seed)
+    add_people(org)
+    add_leads(org)
+    add_deals(org)
+    add_deal_history(org)
+    tasks, events = activity_tables(org)
+    return {
+        "User.csv": user_table(org),
+        "UserRole.csv": role_table(),
+        "Account.csv": account_table(org),
+        "Lead.csv": lead_table(org),
+        "LeadHistory.csv": lead_history_table(org),
+        "Task.csv": tasks,
+        "Event.csv": events,
+        "Opportunity.csv": opportunity_table(org),
+        "OpportunityFieldHistory.csv": opportunity_history_table(org),
+        "ForecastingQuota.csv": quota_table(org),
+        "goals.csv": goals_table(org),
+    }
