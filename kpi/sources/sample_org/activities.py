@@ -81,7 +81,7 @@ def _completed(org: OrgState, rng, per):
     weekday = org.is_workday(day)
     secs = 8 * HOUR + rng.choice(10, len(day), p=WORK_HOURS / WORK_HOURS.sum()) * HOUR
     secs = secs + rng.integers(0, HOUR, len(day))
-    evening = rng.random(len(day)) < org.s.evening_share
+    evening = rng.random(len(day)) < org.shape.evening_share
     secs = np.where(evening, rng.integers(18 * HOUR, 23 * HOUR + 1800, len(day)), secs)
     secs = np.where(weekday, secs, rng.integers(10 * HOUR, 20 * HOUR, len(day)))
     t = org.to_utc(day * DAY + secs.astype(float), org.tz[owner])
@@ -104,7 +104,7 @@ def _completed(org: OrgState, rng, per):
 def _open_tasks(org: OrgState, rng, done_owner, n_done):
     """Open tasks (owner, created day, created time, due day), as many per owner as their completed work
     suggests: some overdue, some due within ten days of the anchor."""
-    s = org.s
+    s = org.shape
     n_open = int(round(s.open_task_share / (1 - s.open_task_share) * n_done))
     counts = np.bincount(done_owner, minlength=org.n_users).astype(float)
     busy = np.flatnonzero(counts)

@@ -17,16 +17,16 @@ class OrgState:
     """One org being built (all times are float seconds since the epoch, NaN = never).
 
     Holds the shape, the seed's random streams, the key days and the clock. The parts add their arrays as
-    attributes, in this order: `people.add_people` (the users), `leads.add_leads` and `lead_outcomes` (the
-    leads and their funnel), `deals.add_deals` and `deal_history.add_deal_history` (accounts, opportunities
-    and their field history); the activity, table and goals modules only read them."""
+    attributes, in this order: `people.add_people` (one row per user), `leads.add_leads` (one row per lead;
+    owners from `lead_owners`), `deals.add_deals` (`acc` and `deal`, dicts of arrays) and
+    `deal_history.add_deal_history`; the activities, tables and goals modules only read them."""
 
     # One random stream per part, so a change in one part leaves the others' draws alone.
     SECTIONS = {"users": 1, "leads": 2, "opps": 3, "calibrate": 4, "slots": 5, "tasks": 6, "events": 7,
                 "quotas": 8}
 
     def __init__(self, shape: OrgShape, seed: int):
-        self.s = shape
+        self.shape = shape
         self.seed = int(seed)
         self.start_day = epoch_day(shape.start)
         self.anchor_day = epoch_day(shape.anchor)

@@ -57,7 +57,7 @@ def add_deals(org: OrgState) -> None:
 
 def _customers(org: OrgState, rng, accounts: _Accounts, old: np.ndarray):
     """Existing customers of the AEs: (account positions, owners, creation days, annual revenue)."""
-    s = org.s
+    s = org.shape
     per = np.where(org.team[old] == SMB, s.customers_per_rep, max(1, round(0.6 * s.customers_per_rep)))
     per = np.maximum(1, np.round(per * np.sqrt(s.deal_scale))).astype(np.int64)
     c_owner = np.repeat(old, per)
@@ -116,7 +116,7 @@ def _ae_sourced(org: OrgState, rng, accounts: _Accounts, cust, c_owner, converte
     """AE-sourced new business and upsells, spread over each AE's working days. Before `start` (fading out over
     its first month) new business also arrives at the rate converted leads bring it later: that pipeline
     stands in for deals converted from leads older than the data."""
-    s, aes = org.s, org.aes
+    s, aes = org.shape, org.aes
     deals = []
     data_days = np.arange(org.start_day, org.anchor_day + 1)
     n_workdays = max(1, int(org.is_workday(data_days).sum()))

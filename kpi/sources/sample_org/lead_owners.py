@@ -39,7 +39,7 @@ def _pick_adr(org: OrgState, rng, t, exclude=None):
 def route_leads(org: OrgState, rng) -> np.ndarray:
     """Owners: queue or ADR at creation; queued leads are picked up later; a few are rebalanced. Returns
     which leads arrived in a queue."""
-    s, n, created = org.s, org.n_leads, org.lead_created
+    s, n, created = org.shape, org.n_leads, org.lead_created
     src = org.lead_source
     outbound = src == SRC_OUTBOUND
     p_out = LEAD_SOURCE_P[SRC_OUTBOUND]

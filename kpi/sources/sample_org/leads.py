@@ -32,7 +32,7 @@ def add_leads(org: OrgState) -> None:
 
 def _arrivals(org: OrgState, rng) -> None:
     """Creation times (busy business hours, quiet weekends and holidays), people, companies and sources."""
-    s = org.s
+    s = org.shape
     days = np.arange(org.start_day, org.anchor_day + 1)
     factor = np.where(is_weekday(days), 1.0, s.weekend_lead_factor)
     factor[np.isin(days, org.holidays)] = 0.3
@@ -66,7 +66,7 @@ def _funnel(org: OrgState, rng, queued):
     """When each lead changes status, with the status and whether marketing automation made the change:
     lists (times, labels, autos) in the order MQL, Working, SAL, SQL, Converted, closed or recycled, and
     after a comeback re-MQL, re-SAL, closed. Also returns the time zone of the ADR who works each lead."""
-    s, n, created = org.s, org.n_leads, org.lead_created
+    s, n, created = org.shape, org.n_leads, org.lead_created
     outbound = org.lead_source == SRC_OUTBOUND
     p_out = LEAD_SOURCE_P[SRC_OUTBOUND]
 

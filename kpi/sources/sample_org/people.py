@@ -28,12 +28,12 @@ def add_people(org: OrgState) -> None:
 
 def no_quota_revenue(org: OrgState) -> float:
     """The goals-file quarterly revenue target of the mid-market AE without ForecastingQuota."""
-    return 360_000.0 * org.s.quota_scale
+    return 360_000.0 * org.shape.quota_scale
 
 
 def _roster(org: OrgState) -> None:
     """Who is who: kind, team and role of each user; User ids depend only on the position."""
-    s = org.s
+    s = org.shape
     people = []  # in id order; kind: vp, manager, rep, auto (Automated Process), mops (Marketing Ops)
 
     def add(kind, team, role, **extra):
@@ -102,7 +102,7 @@ def _time_zones(org: OrgState, rng) -> None:
 
 def _employment(org: OrgState, rng) -> None:
     """First and last working day, the new hire's start, and when each User record was created."""
-    s, n = org.s, org.n_users
+    s, n = org.shape, org.n_users
     org.first_day = np.full(n, org.warm_day - 400)
     org.last_day = np.full(n, org.anchor_day)
     created_day = rng.integers(epoch_day(date(2023, 6, 1)), epoch_day(date(2026, 2, 20)), n)
@@ -166,7 +166,7 @@ def _quotas(org: OrgState, rng) -> None:
     n, team, n_q = org.n_users, org.team, len(org.quarters)
     org.quota = np.full((n, n_q), np.nan)
     base = np.where(team == SMB, round100(rng.uniform(125_000, 150_000, n) / 50) * 50,
-                    round100(rng.uniform(310_000, 390_000, n) / 100) * 100) * org.s.quota_scale
+                    round100(rng.uniform(310_000, 390_000, n) / 100) * 100) * org.shape.quota_scale
     growth = 1.0 + 0.03 * np.arange(n_q)
     for u in org.aes:
         org.quota[u] = np.round(base[u] * growth / 1000) * 1000
