@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from kpi.schema import TABLES
-from ui import data
+from ui import data, state
 
+state.require_frame()
 facts = data.facts()
 org = facts.org
 st.title("Data")

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from kpi.registry import ENTRIES, Family
+from ui import state
 
+state.require_frame()
 st.title("Glossary")
 st.caption("Every number in the dashboard, the command line and the exports is defined here, once.")
 search = st.text_input("Find a metric", placeholder="e.g. coverage, SAL, pace").strip().lower()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import people
 from kpi.periods import FiscalCalendar, day
@@ -72,6 +73,20 @@ def sidebar(facts: Facts) -> Filters:
     return filters
 
 
+def require_frame() -> None:
+    """Make sure this page runs inside dashboard.py's frame (every page calls this first).
+
+    Because a folder named pages/ sits beside dashboard.py, Streamlit starts in its old pages-directory mode:
+    a server whose first request is a deep link (/rep?team=SMB) runs the page file alone, without the
+    sidebar. st.navigation switches that mode off for the process; here it is switched off and the run
+    restarted, which then goes through the frame to the same page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current() -> Filters:
     """The filters the frame drew in this run (pages call this)."""
+    require_frame()
     return st.session_state["filters"]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextmanager
+def _running_server():
+    """A fresh `streamlit run dashboard.py` on a free port, stopped afterwards."""
     port = _free_port()
-    env = {**os.environ, "KPI_SOURCE": "sample"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, "KPI_SOURCE": "sample"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -47,9 +48,17 @@ def server():
     else:
         proc.kill()
         pytest.fail(f"server did not start: {proc.stdout.read().decode()[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with _running_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +110,14 @@ def test_rep_view_keeps_the_filters_and_lists_records(server, browser):
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('SMB')")
     assert "team=SMB" in page.url and "fy_start=2" in page.url
     page.close()
+
+
+def test_a_bookmarked_deep_link_is_the_first_request_of_a_fresh_server(browser):
+    with _running_server() as url:
+        page = _open(browser, f"{url}/rep?team=ADR", "deep-link.png", charts=2)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        # The frame ran: its navigation (titled pages, not file names) and its filters are in the sidebar.
+        links = [text.split()[-1] for text in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
+        assert links == ["Team", "Rep", "Glossary", "Data"]  # (each text starts with its icon's name)
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
+        page.close()

@@ -1,9 +1,11 @@
 """AppTest set-up shared by the page tests.
 
-With `st.navigation` and a folder named `pages/` beside the entry script, AppTest (unlike the real server)
-resets Streamlit's pages-directory flag before every run, so from the second run on it would execute the page
-file alone, without dashboard.py's sidebar. `NavigationPagesManager` keeps the flag where the real server
-leaves it once st.navigation has run. `test_a_sidebar_change_reaches_the_page` proves the frame really runs.
+With `st.navigation` and a folder named `pages/` beside the entry script, AppTest resets Streamlit's
+pages-directory flag before every run, as if every run were a cold server's first request: the page file
+would run alone, and `ui.state.require_frame` would restart the run through the frame, dropping widget
+values set by the test. `NavigationPagesManager` keeps the flag where a running server leaves it once
+st.navigation has run. `test_a_sidebar_change_reaches_the_page` proves the frame really runs;
+`test_a_deep_link_into_a_cold_server_runs_inside_the_frame` runs without this fixture's help.
 """
 
 from pathlib import Path

@@ -68,3 +68,13 @@ def test_an_unreadable_source_says_what_to_do(app, monkeypatch):
     monkeypatch.setenv("KPI_SOURCE", "/no/such/folder")
     at = app()
     assert "The data source cannot be read: /no/such/folder is not 'sample' nor a folder" in at.error[0].value
+
+
+def test_a_deep_link_into_a_cold_server_runs_inside_the_frame(app, monkeypatch):
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.pages_manager import PagesManager
+    at = app()
+    monkeypatch.setattr(app_test, "PagesManager", PagesManager)  # back to pages-directory mode on every run
+    at.switch_page("pages/glossary.py").run()
+    assert not at.exception and at.title[0].value == "Glossary"
+    assert [w.key for w in at.sidebar.selectbox] == ["fy_start", "team", "rep"]  # the frame's filters are there
