@@ -10,27 +10,21 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
-from kpi.periods import FiscalCalendar, day
-from kpi.registry import ENTRIES, KPIS
+from kpi.periods import FiscalCalendar, parse_day
+from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
 from kpi.schema import Org
 from kpi.sources import SourceError, load
 from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
 
-_SECTIONS = {
-    "Activity": ["calls_today", "calls_target_day", "emails_today", "meetings_today", "activities_today",
-                 "activities_week"],
-    "Lead funnel": ["sal_week", "sal_goal_week", "sql_week", "sql_goal_week", "sal_month", "sal_goal_month",
-                    "sql_month", "sql_goal_month"],
-    "Revenue": ["revenue_qtd", "quota_quarter", "attainment", "pace", "projection", "coverage", "win_rate"],
-}
+_SECTIONS = {family.value: [k for k in SUMMARY_KEYS if KPIS[k].family is family] for family in Family}
 _PROBLEMS_SHOWN = 20
 
 
 def _date(text: str) -> pd.Timestamp:
     try:
-        return day(pd.Timestamp(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _month(text: str) -> int:

@@ -17,10 +17,9 @@ _ZONES = frozenset(available_timezones())
 
 
 def role_names(users: pd.DataFrame, user_roles: pd.DataFrame) -> pd.Series:
-    """Each user's role: UserRole.Name when UserRole is given, else User.Title."""
-    if user_roles.empty:
-        return users[U.Title]
-    return users[U.UserRoleId].map(user_roles.set_index(UserRoles.Id)[UserRoles.Name])
+    """Each user's role: the name of the user's UserRole when there is one, else User.Title."""
+    names = users[U.UserRoleId].map(user_roles.set_index(UserRoles.Id)[UserRoles.Name]).astype("str")
+    return names.fillna(users[U.Title])
 
 
 def roster(users: pd.DataFrame, user_roles: pd.DataFrame, default_zone: str = "UTC") -> pd.DataFrame:

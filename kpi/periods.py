@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,15 @@ class Period:
 
     def days(self) -> pd.DatetimeIndex:
         return pd.date_range(self.start, self.end, freq="D")
+
+
+def parse_day(text: str) -> pd.Timestamp:
+    """A YYYY-MM-DD date typed by a person (command line, URL); ValueError for anything else."""
+    shaped = isinstance(text, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce") if shaped else pd.NaT
+    if pd.isna(parsed) or not 1900 <= parsed.year <= 2199:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
+    return parsed
 
 
 def day(value: object) -> pd.Timestamp:

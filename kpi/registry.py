@@ -37,7 +37,8 @@ class Family(StrEnum):
 @dataclass(frozen=True)
 class KPI:
     """One metric. `numerator`/`denominator` name the KPIs a ratio is recomputed from; `target_of` names the
-    KPI a target or goal is set for."""
+    KPI a target or goal is set for, and `goal` the goals-file (metric, period) it comes from; `needs` names
+    the Salesforce objects without which the figure is unknown (null, not 0)."""
 
     name: str
     label: str
@@ -50,6 +51,8 @@ class KPI:
     numerator: str | None = None
     denominator: str | None = None
     target_of: str | None = None
+    goal: tuple[str, str] | None = None
+    needs: tuple[str, ...] = ()
 
     def tooltip(self) -> str:
         """What a hover shows: the meaning, the formula and the span."""
@@ -76,6 +79,7 @@ def _money(value: float) -> str:
 
 
 _ACT, _FUN, _REV = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE
+_DEALS = ("Opportunity",)
 _UP, _NEUTRAL = Direction.HIGHER, Direction.NEUTRAL
 _DAY_RULE = ("An activity's day is when it was completed (a meeting: when it starts) in the owner's time zone, "
              "else its ActivityDate, else when it was created.")
@@ -83,10 +87,14 @@ _STAGE_RULE = ("A lead counts once per stage, on the first day it reached it (in
                "owner it had then; a lead owned by a queue then counts for nobody.")
 
 
-def _activity(kind: str, what: str) -> KPI:
+# A Task of Type 'Meeting' is a meeting too, so meeting counts need both objects.
+_TASKS, _ALL_ACTIVITY = ("Task",), ("Task", "Event")
+
+
+def _activity(kind: str, what: str, needs: tuple[str, ...]) -> KPI:
     return KPI(f"{kind}s_today", f"{kind.capitalize()}s today", _ACT, Unit.COUNT, Grain.DAY, _UP,
                f"count of {what} with day = as-of date",
-               f"{what.capitalize()} the rep did on the as-of date. {_DAY_RULE}")
+               f"{what.capitalize()} the rep did on the as-of date. {_DAY_RULE}", needs=needs)
 
 
 def _target(name: str, label: str, family: Family, grain: Grain, metric: str, period: str, of: str) -> KPI:
@@ -94,7 +102,7 @@ def _target(name: str, label: str, family: Family, grain: Grain, metric: str, pe
                f"goals file: metric '{metric}', period '{period}'",
                "Set in the goals file. The most specific row wins (a User Id or email over a role over '*'), "
                "separately for each metric and period; goals are never converted between periods. No row: no "
-               "target. A team's target is the sum over its reps that have one.", target_of=of)
+               "target. A team's target is the sum over its reps that have one.", target_of=of, goal=(metric, period))
 
 
 def _stage(stage: str, grain: Grain, period_word: str) -> list[KPI]:
@@ -105,20 +113,21 @@ def _stage(stage: str, grain: Grain, period_word: str) -> list[KPI]:
             f"leads first reaching {upper} on a day of the {grain.value}",
             f"Leads that reached {upper} (Lead Status {statuses}; from LeadHistory, else the {upper}_Date__c field; "
             f"{'a converted lead without an SQL date counts on ConvertedDate; ' if stage == 'sql' else ''}"
-            f"{_STAGE_RULE}"),
+            f"{_STAGE_RULE}", needs=("Lead",)),
         _target(f"{stage}_goal_{period_word}", f"{upper} goal this {period_word}", _FUN, grain, stage,
                 period_word, name),
     ]
 
 
 ENTRIES: tuple[KPI, ...] = (
-    _activity("call", "completed calls"),
-    _activity("email", "completed emails"),
-    _activity("meeting", "meetings"),
+    _activity("call", "completed calls", _TASKS),
+    _activity("email", "completed emails", _TASKS),
+    _activity("meeting", "meetings", _ALL_ACTIVITY),
     KPI("activities_today", "Activities today", _ACT, Unit.COUNT, Grain.DAY, _UP,
         "calls + emails + meetings with day = as-of date",
         f"All prospecting activity on the as-of date. Only completed Tasks count; every Event is a meeting. "
-        f"A Task's kind is decided by TaskSubtype, then Type, then a Subject starting 'Call' or 'Email'. {_DAY_RULE}"),
+        f"A Task's kind is decided by TaskSubtype, then Type, then a Subject starting 'Call' or 'Email'. {_DAY_RULE}",
+        needs=_ALL_ACTIVITY),
     _target("calls_target_day", "Daily call target", _ACT, Grain.DAY, "calls", "day", "calls_today"),
     _target("emails_target_day", "Daily email target", _ACT, Grain.DAY, "emails", "day", "emails_today"),
     _target("meetings_target_day", "Daily meeting target", _ACT, Grain.DAY, "meetings", "day", "meetings_today"),
@@ -126,14 +135,15 @@ ENTRIES: tuple[KPI, ...] = (
             "activities_today"),
     KPI("activities_week", "Activities this week", _ACT, Unit.COUNT, Grain.WEEK, _UP,
         "calls + emails + meetings from Monday through the as-of date",
-        f"All prospecting activity in the ISO week (Monday start) up to and including the as-of date. {_DAY_RULE}"),
+        f"All prospecting activity in the ISO week (Monday start) up to and including the as-of date. {_DAY_RULE}",
+        needs=_ALL_ACTIVITY),
     *_stage("sal", Grain.WEEK, "week"),
     *_stage("sql", Grain.WEEK, "week"),
     *_stage("sal", Grain.MONTH, "month"),
     *_stage("sql", Grain.MONTH, "month"),
     KPI("revenue_qtd", "Closed-won QTD", _REV, Unit.CURRENCY, Grain.QTD, _UP,
         "sum of Amount of opportunities with IsWon and CloseDate in the quarter to date",
-        "Revenue booked this fiscal quarter through the as-of date, to the opportunity owner."),
+        "Revenue booked this fiscal quarter through the as-of date, to the opportunity owner.", needs=_DEALS),
     KPI("quota_quarter", "Quota", _REV, Unit.CURRENCY, Grain.QUARTER, _NEUTRAL,
         "sum of ForecastingQuota.QuotaAmount (IsQuantity false) with StartDate in the quarter, "
         "else the goals file's revenue/quarter target",
@@ -158,19 +168,23 @@ ENTRIES: tuple[KPI, ...] = (
         "Of the opportunities closed (IsClosed) with CloseDate in the quarter to date, the share won. An open "
         "deal past its close date is not closed.", numerator="won_count_qtd", denominator="closed_count_qtd"),
     KPI("won_count_qtd", "Deals won QTD", _REV, Unit.COUNT, Grain.QTD, _UP,
-        "count of opportunities with IsWon and CloseDate in the quarter to date", "Deals closed won this quarter."),
+        "count of closed opportunities with IsWon and CloseDate in the quarter to date",
+        "Deals closed won this quarter.", needs=_DEALS),
     KPI("closed_count_qtd", "Deals closed QTD", _REV, Unit.COUNT, Grain.QTD, _NEUTRAL,
         "count of opportunities with IsClosed and CloseDate in the quarter to date",
-        "Deals closed this quarter, won or lost."),
+        "Deals closed this quarter, won or lost.", needs=_DEALS),
     KPI("open_pipeline", "Open pipeline", _REV, Unit.CURRENCY, Grain.QUARTER, _UP,
         "sum of Amount of open opportunities with CloseDate from the as-of date through quarter end",
-        "The open deals that can still close this quarter (IsClosed false, CloseDate not in the past)."),
+        "The open deals that can still close this quarter (IsClosed false, CloseDate not in the past).",
+        needs=_DEALS),
     KPI("elapsed_share", "Quarter elapsed", _REV, Unit.PERCENT, Grain.QTD, _NEUTRAL,
         "business days from quarter start through the as-of date / business days in the quarter",
         "How much of the fiscal quarter has gone by, counting Monday-Friday."),
 )
 
 KPIS: dict[str, KPI] = {entry.name: entry for entry in ENTRIES}
+
+TARGETS: dict[str, tuple[str, str]] = {k.name: k.goal for k in ENTRIES if k.goal}  # KPI -> (metric, period)
 
 # The per-rep keys of `python -m kpi summary` (DESIGN.md), in contract order.
 SUMMARY_KEYS: tuple[str, ...] = (

@@ -49,11 +49,12 @@ def deal_totals(opportunities: pd.DataFrame, quarter: Period, as_of: pd.Timestam
     over the opportunities that existed at the end of `as_of`."""
     opportunities = known_on(opportunities, as_of)
     to_date = quarter.through(as_of)
-    won = won_deals(opportunities, to_date).groupby(O.OwnerId)[O.Amount]
+    closed = closed_deals(opportunities, to_date)
     return pd.DataFrame({
-        "revenue_qtd": won.sum(),
-        "won_count_qtd": won.size(),
-        "closed_count_qtd": closed_deals(opportunities, to_date).groupby(O.OwnerId).size(),
+        "revenue_qtd": won_deals(opportunities, to_date).groupby(O.OwnerId)[O.Amount].sum(),
+        # Won among the closed, so a malformed row (won but not closed) cannot push the win rate past 100%.
+        "won_count_qtd": closed.loc[closed[O.IsWon]].groupby(O.OwnerId).size(),
+        "closed_count_qtd": closed.groupby(O.OwnerId).size(),
         "open_pipeline": open_deals(opportunities, coverage_window(quarter, as_of)).groupby(O.OwnerId)[O.Amount].sum(),
     }).fillna(0.0)
 

@@ -28,14 +28,19 @@ class Kind(StrEnum):
     DATE = "date"  # a calendar date, stored as naive midnight
     DATETIME = "datetime"  # an instant, stored in UTC
     NUMBER = "number"
+    TIME_ZONE = "time zone"  # an IANA name; a report's label '(GMT+01:00) ... (Europe/Berlin)' gives its last part
 
 
-def _col(kind: Kind, description: str, *, required: bool = False, nullable: bool = True, **checks: object):
-    """A pandera Field carrying the column's kind and whether files must have it."""
+def _col(kind: Kind, description: str, *, required: bool = False, nullable: bool = True, default: object = None,
+         **checks: object):
+    """A pandera Field carrying the column's kind, whether files must have it, and the value an empty or absent
+    cell takes (booleans: False unless said otherwise)."""
     if kind is Kind.ID:
         checks.setdefault("str_length", 18)
+    if kind is Kind.BOOL and default is None:
+        default = False
     return pa.Field(nullable=nullable, description=description,
-                    metadata={"kind": kind, "required": required}, **checks)
+                    metadata={"kind": kind, "required": required, "default": default}, **checks)
 
 
 class Users(pa.DataFrameModel):
@@ -44,13 +49,13 @@ class Users(pa.DataFrameModel):
     Id: Series[str] = _col(Kind.ID, "User id", required=True, nullable=False, unique=True)
     Name: Series[str] = _col(Kind.TEXT, "Full name", required=True, nullable=False)
     Email: Series[str] = _col(Kind.TEXT, "Email address (goals may name a user by it)")
-    IsActive: Series[bool] = _col(Kind.BOOL, "Active user (absent: true)", nullable=False)
+    IsActive: Series[bool] = _col(Kind.BOOL, "Active user (absent: true)", nullable=False, default=True)
     UserType: Series[str] = _col(Kind.TEXT, "'Standard' for people; other values are integrations")
     UserRoleId: Series[str] = _col(Kind.ID, "Role in the role hierarchy")
     ManagerId: Series[str] = _col(Kind.ID, "The user's manager")
     Department: Series[str] = _col(Kind.TEXT, "Team name when set")
     Title: Series[str] = _col(Kind.TEXT, "Job title; the role when UserRole is not given")
-    TimeZoneSidKey: Series[str] = _col(Kind.TEXT, "IANA time zone of the user's 'today'")
+    TimeZoneSidKey: Series[str] = _col(Kind.TIME_ZONE, "IANA time zone of the user's 'today'")
     CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the user was created")
 
     class Config:
@@ -227,7 +232,7 @@ class Table:
                              for name, col in self.columns().items()})
 
 
-_DTYPES = {Kind.ID: "str", Kind.TEXT: "str", Kind.BOOL: "bool", Kind.DATE: DATE_DTYPE,
+_DTYPES = {Kind.ID: "str", Kind.TEXT: "str", Kind.TIME_ZONE: "str", Kind.BOOL: "bool", Kind.DATE: DATE_DTYPE,
            Kind.DATETIME: DATETIME_DTYPE, Kind.NUMBER: "float64"}
 
 TABLES: dict[str, Table] = {t.name: t for t in (

@@ -9,7 +9,7 @@ import pandas as pd
 from kpi import activity, funnel, goals, people, revenue
 from kpi.config import Definitions
 from kpi.periods import FiscalCalendar, Windows, elapsed_share
-from kpi.registry import KPIS, SUMMARY_KEYS, Unit
+from kpi.registry import KPIS, SUMMARY_KEYS, TARGETS, Unit
 from kpi.schema import Activities, Leads, Opportunities, Org, Quotas, Users
 
 U = Users
@@ -44,12 +44,6 @@ def prepare(org: Org, definitions: Definitions = Definitions()) -> Facts:
     )
 
 
-_TARGETS = {"calls_target_day": ("calls", "day"), "emails_target_day": ("emails", "day"),
-            "meetings_target_day": ("meetings", "day"), "activities_target_day": ("activities", "day"),
-            "sal_goal_week": ("sal", "week"), "sql_goal_week": ("sql", "week"),
-            "sal_goal_month": ("sal", "month"), "sql_goal_month": ("sql", "month")}
-
-
 def rep_table(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
               team: str | None = None) -> pd.DataFrame:
     """One row per rep (of `team`, or all), indexed by user id: name, team and every scorecard KPI."""
@@ -61,7 +55,8 @@ def rep_table(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     stage_month = funnel.stage_counts(facts.stages, w.month)[["sal", "sql"]].add_suffix("_month")
     deals = revenue.deal_totals(facts.opportunities, w.quarter, as_of)
     counts = pd.concat([today, week, stage_week, stage_month, deals], axis=1).reindex(reps.index).fillna(0)
-    targets = pd.DataFrame({key: goals.target(facts.targets, *goal) for key, goal in _TARGETS.items()})
+    counts[unknown(facts.org, list(counts.columns))] = float("nan")
+    targets = pd.DataFrame({key: goals.target(facts.targets, *goal) for key, goal in TARGETS.items()})
     targets = targets.reindex(reps.index)
     targets["quota_quarter"] = revenue.quota(facts.org.quotas, w.quarter,
                                              goals.target(facts.targets, "revenue", "quarter")).reindex(reps.index)
@@ -69,14 +64,21 @@ def rep_table(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     return revenue.with_rates(table, elapsed_share(w.quarter, as_of))
 
 
-_TARGET_COLUMNS = (*_TARGETS, "quota_quarter")
+def unknown(org: Org, names: list[str]) -> list[str]:
+    """The KPIs among `names` that need an object the source did not deliver: unknown, so null, not 0."""
+    return [name for name in names if set(KPIS[name].needs) & set(org.missing)]
+
+
+_TARGET_COLUMNS = (*TARGETS, "quota_quarter")
 _RATES = ("attainment", "pace", "projection", "coverage", "win_rate")
 
 
 def team_row(reps: pd.DataFrame, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar()) -> pd.Series:
     """The team's totals: counts and amounts summed; targets and quotas summed over the reps that have one
     (empty when none has); rates recomputed from those sums, never averaged."""
-    counts = reps.drop(columns=[U.Name, people.TEAM, *_TARGET_COLUMNS, *_RATES]).sum()
+    counts = reps.drop(columns=[U.Name, people.TEAM, *_TARGET_COLUMNS, *_RATES])
+    # Over no reps a count is 0; a count no rep can know (its export is missing) stays unknown.
+    counts = counts.sum(min_count=1) if len(counts) else counts.sum()
     targets = reps[list(_TARGET_COLUMNS)].sum(min_count=1)
     sums = pd.concat([counts, targets]).to_frame().T
     return revenue.with_rates(sums, elapsed_share(calendar.quarter(as_of), as_of)).iloc[0]
@@ -114,6 +116,19 @@ def default_as_of(facts: Facts) -> pd.Timestamp:
     return pd.Timestamp.today().normalize()
 
 
+# What each drill-down lists: activities (window, kind), leads (window, stage), or deals (a selection).
+_ACTIVITY_RECORDS = {"calls_today": ("today", "call"), "emails_today": ("today", "email"),
+                     "meetings_today": ("today", "meeting"), "activities_today": ("today", None),
+                     "activities_week": ("week", None)}
+_STAGE_RECORDS = {"sal_week": ("week", "sal"), "sql_week": ("week", "sql"), "sal_month": ("month", "sal"),
+                  "sql_month": ("month", "sql")}
+_DEAL_RECORDS = {"revenue_qtd": lambda deals, w: revenue.won_deals(deals, w.qtd),
+                 "win_rate": lambda deals, w: revenue.closed_deals(deals, w.qtd),
+                 "coverage": lambda deals, w: revenue.open_deals(deals, revenue.coverage_window(w.quarter, w.as_of))}
+_DEAL_COLUMNS = [Opportunities.Id, Opportunities.Name, Opportunities.StageName, Opportunities.Amount,
+                 Opportunities.CloseDate, Opportunities.ForecastCategoryName, Opportunities.IsWon, Opportunities.OwnerId]
+
+
 def records_behind(facts: Facts, name: str, owners: pd.Index, as_of: pd.Timestamp,
                    calendar: FiscalCalendar = FiscalCalendar()) -> pd.DataFrame:
     """The records a KPI counts for these owners: what a drill-down lists under the number.
@@ -121,27 +136,19 @@ def records_behind(facts: Facts, name: str, owners: pd.Index, as_of: pd.Timestam
     Selected by the same functions that count them, so a list's length (or Amount sum) is the number shown.
     """
     w = Windows.at(as_of, calendar)
-    deals = revenue.known_on(facts.opportunities, as_of)
-    kind_of = {"calls_today": "call", "emails_today": "email", "meetings_today": "meeting"}
-    if name in ("activities_today", "activities_week", *kind_of):
-        rows = activity.activities_in(facts.activities, w.today if name.endswith("today") else w.week, as_of)
-        rows = rows.loc[rows[Activities.OwnerId].isin(owners)]
-        if name in kind_of:
-            rows = rows.loc[rows[activity.KIND] == kind_of[name]]
+    if name in _ACTIVITY_RECORDS:
+        span, kind = _ACTIVITY_RECORDS[name]
+        rows = activity.activities_in(facts.activities, getattr(w, span), as_of)
+        rows = rows.loc[rows[Activities.OwnerId].isin(owners) & (rows[activity.KIND].eq(kind) if kind else True)]
         shown = [Activities.Id, Activities.Subject, Activities.WhoId]
         return activity.details(rows, facts.org.activities, shown)[[
             *shown, activity.KIND, activity.DAY, activity.DONE_AT, Activities.OwnerId]].sort_values(activity.DONE_AT)
-    if name in ("sal_week", "sql_week", "sal_month", "sql_month"):
-        stage, span = name.split("_")
+    if name in _STAGE_RECORDS:
+        span, stage = _STAGE_RECORDS[name]
         rows = funnel.stage_leads(facts.stages, facts.org.leads, getattr(w, span))
         return rows.loc[(rows[funnel.STAGE] == stage) & rows[funnel.OWNER_ID].isin(owners)].sort_values(funnel.DAY)
-    selections = {"revenue_qtd": lambda: revenue.won_deals(deals, w.qtd),
-                  "win_rate": lambda: revenue.closed_deals(deals, w.qtd),
-                  "coverage": lambda: revenue.open_deals(deals, revenue.coverage_window(w.quarter, as_of))}
-    rows = selections[name]()
-    columns = [Opportunities.Id, Opportunities.Name, Opportunities.StageName, Opportunities.Amount,
-               Opportunities.CloseDate, Opportunities.ForecastCategoryName, Opportunities.IsWon, Opportunities.OwnerId]
-    return rows.loc[rows[Opportunities.OwnerId].isin(owners), columns].sort_values(Opportunities.CloseDate)
+    rows = _DEAL_RECORDS[name](revenue.known_on(facts.opportunities, as_of), w)
+    return rows.loc[rows[Opportunities.OwnerId].isin(owners), _DEAL_COLUMNS].sort_values(Opportunities.CloseDate)
 
 
 _FUNNEL = ("sal_week", "sql_week", "sal_month", "sql_month", "sal_goal_week", "sql_goal_week", "sal_goal_month",

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from kpi import activity, charts, funnel, revenue
+from kpi import activity, charts, funnel, people, revenue
 from kpi.periods import last_weeks
 from kpi.registry import KPIS
+from kpi.schema import Users
 from kpi.summary import qualifies, records_behind, sells
 from ui import data, state, widgets
 
@@ -17,45 +18,47 @@ if filters.rep is None:
     st.stop()
 reps, _ = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
 rep = reps.loc[filters.rep]
-person = facts.people.set_index("Id").loc[filters.rep]
+person = facts.people.set_index(Users.Id).loc[filters.rep]
 owner = pd.Index([filters.rep])
 quarter = filters.calendar.quarter(filters.as_of)
 
-widgets.header(rep["Name"], facts, filters)
-st.markdown(f"**{person['team']}** · {person['role'] if pd.notna(person['role']) else 'no role'} · "
-            f"reports to {person['manager'] if pd.notna(person['manager']) else 'nobody'} · "
-            f"days counted in {person['time_zone']}")
+widgets.header(rep[Users.Name], filters)
+role, manager = person[people.ROLE], person[people.MANAGER]
+st.markdown(f"**{person[people.TEAM]}** · {role if pd.notna(role) else 'no role'} · "
+            f"reports to {manager if pd.notna(manager) else 'nobody'} · days counted in {person[people.TIME_ZONE]}")
 
 
-def section(title: str, cards: list[tuple[str, str | None]], per_row: int = 3) -> None:
-    """Metric cards, then the records behind each card in tabs."""
+def section(title: str, cards: list[tuple[str, str | None]], per_row: int = 3) -> bool:
+    """Metric cards, then the records behind each card in tabs; False (and a note) when exports are missing."""
     st.subheader(title)
+    if not widgets.exports_for(facts, [name for name, _ in cards]):
+        return False
     widgets.cards(rep, cards, per_row)
     with st.expander("Records behind these numbers"):
         for tab, (name, _) in zip(st.tabs([KPIS[n].label for n, _ in cards]), cards):
             with tab:
                 widgets.records(records_behind(facts, name, owner, filters.as_of, filters.calendar),
                                 key=f"records_{name}")
+    return True
 
 
-widgets.needs(facts, ("Task", "Event"), "calls, emails and meetings")
-section("Today and this week", [("calls_today", "calls_target_day"), ("emails_today", "emails_target_day"),
-                                ("meetings_today", "meetings_target_day"),
-                                ("activities_today", "activities_target_day"), ("activities_week", None)])
-daily = activity.daily_activity(facts.activities, last_weeks(filters.as_of, 4), filters.as_of, owner)
-st.plotly_chart(charts.activity_trend(
-    daily, {"Activity target": rep["activities_target_day"], "Call target": rep["calls_target_day"]},
-    "Activity per business day, last 4 weeks"), key="rep_activity")
+if section("Today and this week", [("calls_today", "calls_target_day"), ("emails_today", "emails_target_day"),
+                                   ("meetings_today", "meetings_target_day"),
+                                   ("activities_today", "activities_target_day"), ("activities_week", None)]):
+    daily = activity.daily_activity(facts.activities, last_weeks(filters.as_of, 4), filters.as_of, owner)
+    st.plotly_chart(charts.activity_trend(
+        daily, {"Activity target": rep["activities_target_day"], "Call target": rep["calls_target_day"]},
+        "Activity per business day, last 4 weeks"), key="rep_activity")
 
-if qualifies(rep) and widgets.needs(facts, ("Lead",), "SALs and SQLs"):
-    section("Lead funnel", [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"),
-                            ("sal_month", "sal_goal_month"), ("sql_month", "sql_goal_month")], per_row=4)
+if qualifies(rep) and section("Lead funnel", [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"),
+                                              ("sal_month", "sal_goal_month"), ("sql_month", "sql_goal_month")],
+                              per_row=4):
     weekly = funnel.weekly_stage_counts(facts.stages, quarter.through(filters.as_of), owner)
     st.plotly_chart(charts.weekly_stages(weekly, {"sal": rep["sal_goal_week"], "sql": rep["sql_goal_week"]},
                                          f"SALs and SQLs per week, {quarter.name}"), key="rep_stages")
 
-if sells(rep) and widgets.needs(facts, ("Opportunity",), "closed-won revenue, quota attainment and pipeline"):
-    section("Quarter to date", [("revenue_qtd", "quota_quarter"), ("win_rate", None), ("coverage", None)])
+if (sells(rep) or not facts.org.has("Opportunity")) and section(
+        "Quarter to date", [("revenue_qtd", "quota_quarter"), ("win_rate", None), ("coverage", None)]):
     widgets.cards(rep, [("attainment", None), ("pace", None), ("projection", None)])
     won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, owner)
     st.plotly_chart(charts.burn_up(won, quarter, rep["quota_quarter"], rep["projection"],

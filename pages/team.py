@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kpi import activity, charts, funnel, revenue
+from kpi import activity, charts, funnel, people, revenue
 from kpi.periods import last_weeks
 from kpi.registry import KPIS
+from kpi.schema import Users
 from kpi.summary import qualifies, sells
 from ui import data, state, widgets
 
@@ -12,11 +13,12 @@ filters = state.current()
 facts = data.facts()
 reps, team = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
 quarter = filters.calendar.quarter(filters.as_of)
-widgets.header(f"Team · {filters.team or 'whole sales floor'}", facts, filters)
+widgets.header(f"Team · {filters.team or 'whole sales floor'}", filters)
 
 if reps.empty:
     if widgets.needs(facts, ("User",), "the reps"):
-        st.warning("No reps in this selection: nobody active owns activities, leads or opportunities, or has a goal.")
+        st.warning(f"No reps in this selection on {filters.as_of:%d %b %Y}: nobody active (and created by then) "
+                   "owns activities, leads or opportunities, or has a goal or quota.")
     st.stop()
 
 st.subheader("Quarter to date")
@@ -27,18 +29,20 @@ if widgets.needs(facts, ("Opportunity",), "closed-won revenue, attainment, pace,
     else:
         st.caption("No quota, closed-won revenue or open pipeline in this team: revenue figures are left out.")
 
-st.subheader("Today, this week, this month")
-widgets.needs(facts, ("Task", "Event"), "calls, emails and meetings")
-cards = [("activities_today", "activities_target_day"), ("calls_today", "calls_target_day")]
+st.subheader("Today and this week")
+activity_cards = [("activities_today", "activities_target_day"), ("calls_today", "calls_target_day"),
+                  ("emails_today", "emails_target_day"), ("meetings_today", "meetings_target_day"),
+                  ("activities_week", None)]
+widgets.exports_for(facts, [name for name, _ in activity_cards])
+widgets.cards(team, activity_cards)
 if qualifies(team):
-    cards += [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"), ("sal_month", "sal_goal_month"),
-              ("sql_month", "sql_goal_month")]
-else:
-    cards += [("emails_today", "emails_target_day"), ("meetings_today", "meetings_target_day"),
-              ("activities_week", None)]
-widgets.cards(team, cards)
+    st.subheader("Lead funnel")
+    funnel_cards = [("sal_week", "sal_goal_week"), ("sql_week", "sql_goal_week"), ("sal_month", "sal_goal_month"),
+                    ("sql_month", "sql_goal_month")]
+    if widgets.exports_for(facts, [name for name, _ in funnel_cards]):
+        widgets.cards(team, funnel_cards, per_row=4)
 
-colours = charts.rep_colours(facts.people.loc[facts.people["is_rep"], "Id"])
+colours = charts.rep_colours(facts.people.loc[facts.people[people.IS_REP], Users.Id])
 left, right = st.columns(2)
 with left:
     daily = activity.daily_activity(facts.activities, last_weeks(filters.as_of, 4), filters.as_of, reps.index)
@@ -62,7 +66,7 @@ rankings = ["pace", "attainment", "revenue_qtd", "activities_today", "activities
 rank_by = st.selectbox("Rank by", rankings, index=0 if sells(team) else rankings.index("activities_today"),
                        format_func=lambda k: KPIS[k].label, key="rank_by")
 columns = ["activities_today", "activities_target_day", "calls_today", "calls_target_day", "emails_today",
-           "meetings_today", "activities_week"]
+           "emails_target_day", "meetings_today", "meetings_target_day", "activities_week"]
 columns += ["sal_week", "sal_goal_week", "sql_week", "sql_goal_week", "sal_month", "sal_goal_month", "sql_month",
             "sql_goal_month"] if qualifies(team) else []
 columns += ["revenue_qtd", "quota_quarter", "attainment", "pace", "projection", "coverage",
@@ -70,11 +74,11 @@ columns += ["revenue_qtd", "quota_quarter", "attainment", "pace", "projection", 
 columns = [c for c in columns if reps[c].notna().any()]  # a target nobody in the team has is left out
 board = reps.sort_values(rank_by, ascending=False, na_position="last")
 board.insert(0, "Rank", range(1, len(board) + 1))
-st.dataframe(board[["Rank", "Name", *([] if filters.team else ["team"]), *columns]], hide_index=True,
-             column_config={"Name": "Rep", "team": "Team", **widgets.column_config(columns)},
+st.dataframe(board[["Rank", Users.Name, *([] if filters.team else [people.TEAM]), *columns]], hide_index=True,
+             column_config={Users.Name: "Rep", people.TEAM: "Team", **widgets.column_config(columns)},
              key="leaderboard", width="stretch")
-totals = team[columns].to_frame().T.assign(Name="Team total")
-st.dataframe(totals[["Name", *columns]], hide_index=True, key="team_totals", width="stretch",
-             column_config={"Name": "", **widgets.column_config(columns)})
+totals = team[columns].to_frame().T.assign(**{Users.Name: "Team total"})
+st.dataframe(totals[[Users.Name, *columns]], hide_index=True, key="team_totals", width="stretch",
+             column_config={Users.Name: "", **widgets.column_config(columns)})
 st.caption("Team totals: counts and amounts summed; targets summed over reps that have one; "
            "rates recomputed from the sums, never averaged. Click a column header to sort.")

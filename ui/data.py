@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi.periods import FiscalCalendar
 from kpi.sources import load, sample
+from kpi.sources.csv_folder import csv_files
 from kpi.summary import Facts, prepare, rep_table, team_row
 
 
@@ -35,7 +36,7 @@ class Source:
         if self.name == "sample" and not self.goals:
             return sample.fingerprint()
         folder = sample.FOLDER if self.name == "sample" else Path(self.name)
-        files = sorted(folder.glob("*.csv")) + ([Path(self.goals)] if self.goals else [])
+        files = (csv_files(folder) if folder.is_dir() else []) + ([Path(self.goals)] if self.goals else [])
         return ";".join(f"{f.name}:{f.stat().st_mtime_ns}" for f in files if f.is_file())
 
 
@@ -44,53 +45,53 @@ def _facts(source: Source, version: str) -> Facts:
     return prepare(load(source.name, Path(source.goals) if source.goals else None, source.export_zone))
 
 
-@st.cache_resource
-def _last_good() -> dict[Source, str]:
-    """Per source, the version of its files that last loaded whole (shared by every session)."""
-    return {}
-
-
 @dataclass(frozen=True)
 class Loaded:
     source: Source
     version: str  # the version in use: the newest, unless it lost a file the one before had
+    facts: Facts
     notice: str | None = None  # why an older version is in use
 
 
+@st.cache_resource
+def _last_good() -> dict[Source, Loaded]:
+    """Per source, the last load in which no file that loaded before stopped loading (shared by sessions)."""
+    return {}
+
+
 def loaded() -> Loaded:
-    """The version of the source to show. When new files lose an object the previous load had (a file that no
-    longer reads), the last good data stays in use and `notice` says which file and why."""
+    """The data to show. When new files lose an object the previous load had (a file that no longer reads),
+    the last good data stays in use and `notice` says which file and why."""
     source = Source.from_environment()
     version = source.version()
     found = _facts(source, version)  # SourceError when the source cannot be read at all
-    previous = _last_good().get(source)
-    if previous is not None and previous != version:
-        lost = sorted(set(found.org.missing) - set(_facts(source, previous).org.missing))
+    good = _last_good().get(source)
+    if good is not None and good.version != version:
+        lost = sorted(set(found.org.missing) - set(good.facts.org.missing))
         if lost:
             reasons = [str(p) for p in found.org.problems if p.file.rsplit(".", 1)[0] in lost]
-            return Loaded(source, previous, f"{', '.join(f'{obj}.csv' for obj in lost)} could not be read: "
-                                            f"{'; '.join(reasons) or 'the file is gone'}. "
-                                            f"Showing the data loaded before.")
-    _last_good()[source] = version
-    return Loaded(source, version)
+            return Loaded(source, good.version, good.facts,
+                          f"{', '.join(f'{obj}.csv' for obj in lost)} could not be read: "
+                          f"{'; '.join(reasons) or 'the file is gone'}. Showing the data loaded before.")
+    _last_good()[source] = Loaded(source, version, found)
+    return _last_good()[source]
 
 
 def facts() -> Facts:
-    """The prepared facts in use, loaded once per version of the source's files."""
-    use = loaded()
-    return _facts(use.source, use.version)
+    """The prepared facts in use."""
+    return loaded().facts
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _scorecard(source: Source, version: str, as_of: str, fiscal_start: int,
+def _scorecard(_facts: Facts, source: Source, version: str, as_of: str, fiscal_start: int,
                team: str | None) -> tuple[pd.DataFrame, pd.Series]:
-    found = _facts(source, version)
+    """Cached by source, version and filters; `_facts` (not hashed) is the data of that version."""
     when, calendar = pd.Timestamp(as_of), FiscalCalendar(fiscal_start)
-    reps = rep_table(found, when, calendar, team)
+    reps = rep_table(_facts, when, calendar, team)
     return reps, team_row(reps, when, calendar)
 
 
 def scorecard(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[pd.DataFrame, pd.Series]:
     """Rep rows and the team row for these filters, cached by their plain values."""
     use = loaded()
-    return _scorecard(use.source, use.version, f"{as_of:%Y-%m-%d}", fiscal_start, team)
+    return _scorecard(use.facts, use.source, use.version, f"{as_of:%Y-%m-%d}", fiscal_start, team)

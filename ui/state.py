@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import people
-from kpi.periods import FiscalCalendar, day
+from kpi.periods import FiscalCalendar, day, parse_day
 from kpi.summary import Facts, default_as_of
 
 AS_OF, FISCAL_START, TEAM, REP = "as_of", "fy_start", "team", "rep"  # session-state and query-string keys
@@ -51,7 +51,7 @@ def _seed(key: str, value: object) -> None:
 def sidebar(facts: Facts) -> Filters:
     """Draw the filters and return them; the URL is rewritten to match."""
     teams = [ALL_TEAMS, *people.teams(facts.people)]
-    _seed(AS_OF, _from_url(AS_OF, lambda t: day(t).date(), lambda v: True) or default_as_of(facts).date())
+    _seed(AS_OF, _from_url(AS_OF, lambda t: parse_day(t).date(), lambda v: True) or default_as_of(facts).date())
     _seed(FISCAL_START, _from_url(FISCAL_START, int, lambda m: 1 <= m <= 12) or 1)
     _seed(TEAM, _from_url(TEAM, str, lambda t: t in teams) or ALL_TEAMS)
     with st.sidebar:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi.periods import elapsed_share
 from kpi.registry import KPIS, Unit
-from kpi.summary import Facts
+from kpi.summary import Facts, unknown
 from ui.data import Source
 from ui.state import Filters
 
@@ -65,7 +65,7 @@ def records(frame: pd.DataFrame, key: str, id_column: str = "Id") -> None:
     st.dataframe(frame, hide_index=True, column_config=config, key=key, width="stretch")
 
 
-def header(title: str, facts: Facts, filters: Filters) -> None:
+def header(title: str, filters: Filters) -> None:
     """Page title and the line that says what the figures stand on."""
     quarter = filters.calendar.quarter(filters.as_of)
     share = elapsed_share(quarter, filters.as_of)
@@ -81,6 +81,18 @@ def needs(facts: Facts, objects: tuple[str, ...], what: str) -> bool:
     if absent:
         st.info(f"Add {' and '.join(f'{obj}.csv' for obj in absent)} to the exports to see {what}.")
     return not absent
+
+
+def exports_for(facts: Facts, names: list[str]) -> bool:
+    """True when the source has what these KPIs need (the registry's `needs`); otherwise say, per missing
+    export, which of them it would give, and return False."""
+    gaps: dict[str, list[str]] = {}
+    for name in unknown(facts.org, names):
+        for obj in (obj for obj in KPIS[name].needs if not facts.org.has(obj)):
+            gaps.setdefault(obj, []).append(KPIS[name].label)
+    for obj, labels in sorted(gaps.items()):
+        st.info(f"Add {obj}.csv to the exports to see {', '.join(labels)}.")
+    return not gaps
 
 
 def data_status(facts: Facts, notice: str | None) -> None:

@@ -7,6 +7,7 @@ reported the same way whatever brought it: file, spreadsheet row, column, and th
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import available_timezones
 
 import numpy as np
 import pandas as pd
@@ -17,11 +18,12 @@ from kpi.schema import DATE_DTYPE, DATETIME_DTYPE, Kind, Problem, Table
 
 _LISTED_PER_COLUMN = 20  # bad cells reported one by one per column; the rest are counted
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
-_FALSE = frozenset({"false", "0", "no", "n", "f", ""})
+_FALSE = frozenset({"false", "0", "no", "n", "f"})
+_ZONES = frozenset(available_timezones())
 
 
-class MissingColumns(ValueError):
-    """A file lacks columns its table needs; the table cannot be read from it."""
+class UnusableFile(ValueError):
+    """A file cannot give its table at all (it lacks needed columns, names one twice, is empty)."""
 
     def __init__(self, problem: Problem):
         super().__init__(str(problem))
@@ -40,10 +42,11 @@ def _datetimes(text: pd.Series, zone: str) -> pd.Series:
         retry = values.isna()
         if retry.any():
             values = values.astype(object)
-            values[retry] = pd.to_datetime(text[rows][retry], format="mixed", errors="coerce", **kwargs)
+            values[retry] = pd.to_datetime(text[rows][retry], format="mixed", errors="coerce",
+                                           dayfirst=_day_first(text[rows][retry]), **kwargs)
             values = pd.to_datetime(values, utc=bool(kwargs))
-        if not kwargs:
-            values = values.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+        if not kwargs:  # wall time; in the repeated hour when clocks go back, the first (daylight) reading
+            values = values.dt.tz_localize(zone, ambiguous=np.ones(len(values), bool), nonexistent="shift_forward")
         parsed[rows] = values.dt.tz_convert("UTC")
     return parsed
 
@@ -53,17 +56,36 @@ def _dates(text: pd.Series) -> pd.Series:
     parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     retry = parsed.isna() & text.notna()
     if retry.any():
-        parsed[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce").dt.normalize()
+        parsed[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce",
+                                       dayfirst=_day_first(text[retry])).dt.normalize()
     return parsed.astype(DATE_DTYPE)
 
 
+def _day_first(text: pd.Series) -> bool:
+    """Whether a column's numeric dates are day-first: decided once for the column, from any value that reads
+    only one way (a first number over 12); otherwise month-first, Salesforce's en_US default."""
+    parts = text.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]").astype(float)
+    return bool((parts[0] > 12).any() and not (parts[1] > 12).any())
+
+
 def _bools(text: pd.Series) -> pd.Series:
-    lowered = text.fillna("").str.strip().str.lower()
+    """true/false, TRUE/FALSE, 1/0, yes/no; empty stays NA (the column's default applies)."""
+    lowered = text.str.strip().str.lower()
     return lowered.isin(_TRUE).where(lowered.isin(_TRUE | _FALSE))
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    return pd.to_numeric(text.str.replace(",", "", regex=False).str.strip(), errors="coerce").astype(float)
+    """Plain numbers, with commas only as thousands separators ('1,500.50'); anything else ('1.500,50',
+    '$1,500') is not read rather than misread."""
+    plain = text.str.strip().where(text.str.fullmatch(r"\s*[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][-+]?\d+)?\s*"))
+    return pd.to_numeric(plain.str.replace(",", "", regex=False), errors="coerce").astype(float)
+
+
+def _time_zones(text: pd.Series) -> pd.Series:
+    """IANA names; a users report's label '(GMT+01:00) Central European Standard Time (Europe/Berlin)' gives
+    the name inside its last parentheses."""
+    named = text.str.extract(r"\(([^()]+)\)\s*$", expand=False).fillna(text).str.strip()
+    return named.where(named.isin(_ZONES))
 
 
 _PARSERS: dict[Kind, tuple[Callable[[pd.Series], pd.Series], str]] = {
@@ -71,17 +93,23 @@ _PARSERS: dict[Kind, tuple[Callable[[pd.Series], pd.Series], str]] = {
     Kind.DATE: (_dates, "is not a date"),
     Kind.BOOL: (_bools, "is not true or false"),
     Kind.NUMBER: (_numbers, "is not a number"),
+    Kind.TIME_ZONE: (_time_zones, "is not a time zone"),
 }
+_KEEPS_ROW = {Kind.TIME_ZONE}  # a bad cell of these kinds is reported and left empty; the row stays
 
 
 def _match_columns(text: pd.DataFrame, table: Table, file: str) -> pd.DataFrame:
     """The file's columns renamed to the table's (case-insensitive), the table's columns it lacks added empty.
-    Raises MissingColumns naming every required column the file lacks."""
+    Raises UnusableFile naming every required column the file lacks."""
     wanted = {name.lower(): name for name in table.columns()}
     renamed = text.rename(columns={c: wanted[c.strip().lower()] for c in text.columns if c.strip().lower() in wanted})
+    twice = sorted({c for c in renamed.columns[renamed.columns.duplicated()] if c in table.columns()})
+    if twice:
+        raise UnusableFile(Problem(file, f"has the column{'s' if len(twice) > 1 else ''} {', '.join(twice)} "
+                                         "more than once; cannot tell which to use"))
     absent = [c for c in table.required() if c not in renamed.columns]
     if absent:
-        raise MissingColumns(Problem(file, f"lacks the column{'s' if len(absent) > 1 else ''} "
+        raise UnusableFile(Problem(file, f"lacks the column{'s' if len(absent) > 1 else ''} "
                                            f"{', '.join(absent)} needed for {table.name}"))
     return renamed.reindex(columns=list(table.columns()))
 
@@ -110,10 +138,13 @@ def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str) -> tuple[pd.
             parse, complaint = _PARSERS[kind]
             out[name] = parse(text, zone) if kind is Kind.DATETIME else parse(text)
             failed = out[name].isna() & text.notna()
-            bad |= failed
-            problems += _cell_problems(text[failed], f"{complaint}; row skipped", file, name)
+            if kind in _KEEPS_ROW:
+                problems += _cell_problems(text[failed], f"{complaint}; left empty", file, name)
+            else:
+                bad |= failed
+                problems += _cell_problems(text[failed], f"{complaint}; row skipped", file, name)
             if kind is Kind.BOOL:
-                out[name] = out[name].fillna(False).astype(bool)
+                out[name] = out[name].fillna(column.metadata["default"]).astype(bool)
     return pd.DataFrame(out, index=frame.index), problems, bad
 
 
@@ -155,7 +186,7 @@ def conform(text: pd.DataFrame, table: Table, file: str,
 
     `derive` fills columns a source can compute from others before parsing (e.g. Name from FirstName and
     LastName). Date-times written without an offset are read as wall time in `export_zone` (report exports are
-    written in the exporting user's zone). Raises MissingColumns when required columns are absent.
+    written in the exporting user's zone). Raises UnusableFile when the file cannot give the table.
     """
     if derive is not None:
         text = derive(text)

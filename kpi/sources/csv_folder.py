@@ -13,7 +13,7 @@ import pyarrow.csv as pacsv
 
 from kpi.ids import EVENT_PREFIX
 from kpi.schema import TABLES, Org, Problem
-from kpi.sources.conform import MissingColumns, conform
+from kpi.sources.conform import UnusableFile, conform
 
 # File (object) name -> canonical table. Task and Event both become activities.
 OBJECT_TABLES = {"User": "users", "UserRole": "user_roles", "Task": "activities", "Event": "activities",
@@ -34,19 +34,36 @@ def _decode(raw: bytes, file: str) -> bytes:
         return raw.decode("cp1252", errors="replace").encode("utf-8")
 
 
-def read_text(path: Path) -> pd.DataFrame:
-    """Every cell as text (empty cells NA), indexed by spreadsheet row (the header is row 1)."""
+def read_text(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every cell as text (empty cells NA), indexed by spreadsheet row (the header is row 1), and the rows
+    that could not be read (a different number of fields than the header, e.g. a report's footer lines)."""
     data = _decode(path.read_bytes(), path.name)
     if not data.strip():
-        return pd.DataFrame()
+        return pd.DataFrame(), []
+    uneven: list[str] = []
     table = pacsv.read_csv(
         io.BytesIO(data),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True,
+                                         invalid_row_handler=lambda row: uneven.append(row.text) or "skip"),
         convert_options=pacsv.ConvertOptions(column_types=_all_text(data), strings_can_be_null=True),
     )
+    if uneven:  # rare: read again record by record, to number every row exactly
+        return _read_uneven(data, path.name)
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame
+    return frame, []
+
+
+def _read_uneven(data: bytes, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The slow, exact reading of a file with rows of the wrong width: those rows are reported and skipped,
+    blank lines are passed over."""
+    header, *records = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    kept = {row: record for row, record in enumerate(records, start=2) if len(record) == len(header)}
+    problems = [Problem(file, f"has {len(record)} fields where the header has {len(header)} "
+                              f"({','.join(record)[:60]!r}); row skipped", row)
+                for row, record in enumerate(records, start=2) if record and len(record) != len(header)]
+    frame = pd.DataFrame(list(kept.values()), index=list(kept), columns=header, dtype="str")
+    return frame.replace("", pd.NA).astype("str"), problems
 
 
 def _all_text(data: bytes) -> dict[str, pa.DataType]:
@@ -78,9 +95,13 @@ def _mark_events(is_event: bool) -> Callable[[pd.DataFrame], pd.DataFrame]:
 _DERIVE = {"User": _full_name, "Lead": _full_name, "Task": _mark_events(False), "Event": _mark_events(True)}
 
 
+def csv_files(folder: Path) -> list[Path]:
+    """The folder's CSV files, whatever the case of their extension, in name order."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+
+
 def _find(folder: Path, name: str) -> Path | None:
-    matches = [p for p in folder.glob("*.csv") if p.stem.lower() == name.lower()]
-    return matches[0] if matches else None
+    return next((p for p in csv_files(folder) if p.stem.lower() == name.lower()), None)
 
 
 def load_folder(folder: Path, goals_file: Path | None = None, export_zone: str = "UTC",
@@ -98,15 +119,19 @@ def load_folder(folder: Path, goals_file: Path | None = None, export_zone: str =
             missing.append(obj)
             continue
         try:
-            frame, found = conform(read_text(path), TABLES[table_name], path.name, _DERIVE.get(obj), export_zone)
-        except MissingColumns as error:
+            text, unreadable = read_text(path)
+            if text.columns.empty:
+                raise UnusableFile(Problem(path.name, "is empty"))
+            frame, found = conform(text, TABLES[table_name], path.name, _DERIVE.get(obj), export_zone)
+        except UnusableFile as error:
             problems.append(error.problem)
             missing.append(obj)
             continue
-        except (pa.ArrowInvalid, UnicodeError) as error:
+        except (pa.ArrowInvalid, UnicodeError, csv.Error) as error:
             problems.append(Problem(path.name, f"cannot be read as CSV: {error}"))
             missing.append(obj)
             continue
+        problems += unreadable
         parts.setdefault(table_name, []).append(frame)
         problems += found
     if progress:

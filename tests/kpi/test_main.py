@@ -62,13 +62,18 @@ def test_a_partial_export_folder_says_what_is_missing(capsys, tmp_path):
     code, out, err = run(capsys, "summary", "--source", str(tmp_path))
     doc = json.loads(out)
     assert code == 0 and doc["as_of"] == "2026-11-20"  # an export stands at its newest activity day
-    assert doc["reps"][0]["calls_today"] == 1 and doc["reps"][0]["revenue_qtd"] == 0
+    # What the files give is counted; what needs a missing file is unknown (null), not 0.
+    assert doc["reps"][0]["calls_today"] == 1 and doc["reps"][0]["meetings_today"] is None
+    assert doc["reps"][0]["revenue_qtd"] is None and doc["team"]["sal_week"] is None
     assert "missing: UserRole.csv, Event.csv, Lead.csv" in err
 
 
 @pytest.mark.parametrize("args, message", [
     (["summary", "--source", "/no/such/folder"], "is not 'sample' nor a folder"),
     (["summary", "--source", "sample", "--as-of", "24/13/2026"], "is not a date"),
+    (["summary", "--source", "sample", "--as-of", ""], "is not a date"),
+    (["summary", "--source", "sample", "--as-of", "2026-11"], "is not a date"),
+    (["summary", "--source", "sample", "--as-of", "9999-12-31"], "is not a date"),
     (["summary", "--source", "sample", "--fiscal-start", "13"], "is not a month number"),
     (["summary", "--source", "sample", "--export-tz", "Mars/Base"], "is not an IANA time zone"),
     (["summary", "--source", "sample", "--team", "Nobody"], "no team named 'Nobody'"),

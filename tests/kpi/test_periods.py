@@ -60,3 +60,11 @@ def test_local_days_and_day_ends_across_daylight_saving():
     ends = end_of_local_day(pd.Series([T("2026-03-07"), T("2026-03-08")]), zones[:2])
     # The 7th ends at midnight EST (05:00 UTC); the 8th (clocks forward) ends at midnight EDT (04:00 UTC).
     assert ends.dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-03-08 05:00", "2026-03-09 04:00"]
+
+
+def test_typed_dates_must_be_year_month_day():
+    from kpi.periods import parse_day
+    assert parse_day("2026-11-24") == T("2026-11-24")
+    for text in ("", "NaT", "2026-11", "24/11/2026", "9999-12-31", "now"):
+        with pytest.raises(ValueError, match="is not a date"):
+            parse_day(text)

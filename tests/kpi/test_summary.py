@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -159,3 +160,24 @@ def test_who_sells_and_who_qualifies_leads():
     nobody[["sal_week", "sql_week", "sal_month", "sql_month", "sal_goal_week", "sql_goal_week",
             "sal_goal_month", "sql_goal_month"]] = [0, 0, 0, 0, None, None, None, None]
     assert not qualifies(nobody)
+
+
+def test_figures_that_need_a_missing_export_are_unknown_not_zero():
+    complete = small_org()
+    without = replace(complete, leads=complete.leads.iloc[0:0], opportunities=complete.opportunities.iloc[0:0],
+                      missing=("Lead", "Opportunity"))
+    doc = summary(prepare(without), AS_OF)
+    rita = doc["reps"][1]
+    assert rita["calls_today"] == 1  # Task.csv and Event.csv are there
+    assert (rita["sal_week"], rita["revenue_qtd"], rita["attainment"], rita["win_rate"]) == (None, None, None, None)
+    assert rita["quota_quarter"] == 120_000  # ForecastingQuota is there
+    assert (doc["team"]["sal_month"], doc["team"]["revenue_qtd"], doc["team"]["activities_today"]) == (None, None, 4)
+
+
+def test_a_won_deal_not_marked_closed_does_not_lift_the_win_rate():
+    rows = small_org()
+    odd = rows.opportunities.assign(IsClosed=rows.opportunities["IsClosed"].where(
+        rows.opportunities["Id"] != uid("006", 4), False))  # Raj's 20,000 win, IsWon but not IsClosed
+    doc = summary(prepare(replace(rows, opportunities=odd)), AS_OF)
+    raj = doc["reps"][0]
+    assert raj["revenue_qtd"] == 30_000 and raj["win_rate"] == 1.0  # 1 won of 1 closed, not 2 of 1

@@ -38,7 +38,11 @@ def test_bad_input_is_listed_and_the_rest_still_shows(app, tmp_path, monkeypatch
                                           "problem": "'someday' is not a date-time; row skipped"}
     team = app(team="ADR")
     assert {m.label: m.value for m in team.metric}["Calls today"] == "1"
-    assert any("Add Opportunity.csv" in i.value for i in team.info)
+    # Each missing export is named with the figures it would give; none of them shows a made-up 0.
+    assert [i.value for i in team.info] == [
+        "Add Opportunity.csv to the exports to see closed-won revenue, attainment, pace, coverage and win rate.",
+        "Add Event.csv to the exports to see Activities today, Meetings today, Activities this week."]
+    assert {m.label: m.value for m in team.metric}["Meetings today"] == "—"
 
 
 def test_a_file_that_stops_reading_keeps_the_last_good_data(app, tmp_path, monkeypatch):
@@ -51,6 +55,8 @@ def test_a_file_that_stops_reading_keeps_the_last_good_data(app, tmp_path, monke
     # Someone overwrites User.csv with a file that lacks the Id column.
     (tmp_path / "User.csv").write_text("Name,IsActive\nAnn Lee,true\n")
     os.utime(tmp_path / "User.csv", ns=(1, 2))  # a new version even within the file system's time resolution
+    from ui import data
+    data._facts.clear()  # even once the loads themselves are evicted from the cache
     at = app(team="ADR")
     assert {m.label: m.value for m in at.metric}["Calls today"] == "1"  # the last good data, still in use
     assert at.warning[0].value.startswith("User.csv could not be read: User.csv: lacks the column Id")

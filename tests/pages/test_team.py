@@ -27,9 +27,10 @@ def expected(team: pd.Series, *names: str) -> dict[str, str]:
 
 
 REVENUE = ("revenue_qtd", "attainment", "pace", "projection", "coverage", "win_rate")
-# Account teams get activity cards; ADR teams (no quota, SAL/SQL goals) get funnel cards and no revenue.
-SELLING = (*REVENUE, "activities_today", "calls_today", "emails_today", "meetings_today", "activities_week")
-QUALIFYING = ("activities_today", "calls_today", "sal_week", "sql_week", "sal_month", "sql_month")
+ACTIVITY = ("activities_today", "calls_today", "emails_today", "meetings_today", "activities_week")
+# Account teams get revenue cards; ADR teams (no quota, SAL/SQL goals) get funnel cards instead.
+SELLING = (*REVENUE, *ACTIVITY)
+QUALIFYING = (*ACTIVITY, "sal_week", "sql_week", "sal_month", "sql_month")
 
 
 def test_a_team_without_quota_shows_no_revenue_cards(app, facts):
@@ -78,8 +79,9 @@ def test_as_of_and_fiscal_start_change_the_figures(app, facts):
     assert at.query_params["as_of"] == "2026-11-20" and at.query_params["fy_start"] == "2"
 
 
-def test_a_bookmarked_url_with_unknown_values_falls_back(app):
-    at = app(team="No such team", as_of="not-a-date", fy_start="13")
+@pytest.mark.parametrize("as_of", ["not-a-date", "", "NaT", "9999-12-31", "2026-11"])
+def test_a_bookmarked_url_with_unknown_values_falls_back(app, as_of):
+    at = app(team="No such team", as_of=as_of, fy_start="13")
     assert at.title[0].value == "Team · whole sales floor"
     assert "Tue 24 Nov 2026" in at.caption[0].value and "FY2026 Q4" in at.caption[0].value
 

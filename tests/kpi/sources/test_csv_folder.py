@@ -83,9 +83,9 @@ def test_events_are_meetings_from_their_own_file(tmp_path):
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples is not beside the repository")
 def test_real_public_exports_load():
-    task = read_text(SAMPLES / "data-cloud-workshop" / "Task.csv")  # UTF-8 with a byte-order mark
+    task, _ = read_text(SAMPLES / "data-cloud-workshop" / "Task.csv")  # UTF-8 with a byte-order mark
     assert task.columns[0] == "Id" and len(task) == 75 and task.index[0] == 2
-    utf16 = read_text(SAMPLES / "dataloader" / "csvtext_BOM_UTF16LE.csv")
+    utf16, _ = read_text(SAMPLES / "dataloader" / "csvtext_BOM_UTF16LE.csv")
     assert list(utf16.columns) == ["column1", "column2", "column3"] and utf16.iloc[1, 2] == "row2-3"
     org = load_folder(SAMPLES / "data-cloud-workshop")
     assert len(org.activities) == 75 and len(org.opportunities) == 50
@@ -110,3 +110,77 @@ def test_values_failing_the_schema_are_reported_and_skipped(tmp_path):
         "goals.csv row 3, column metric: 'dials' is not one of the allowed values; row skipped",
         "goals.csv row 4, column period: 'fortnight' is not one of the allowed values; row skipped",
     ]
+
+
+def test_absent_columns_take_their_defaults(tmp_path):
+    write(tmp_path, "User.csv", f"Id,Name\n{ANN},Ann Lee\n")  # no IsActive column: users are active
+    assert load_folder(tmp_path).users["IsActive"].tolist() == [True]
+
+
+def test_time_zones_from_api_names_and_report_labels(tmp_path):
+    write(tmp_path, "User.csv", "Id,Name,TimeZoneSidKey\n"
+          "0055g00000AnnAAAAA,Ann,America/New_York\n"
+          '0055g00000BobAAAAA,Bob,"(GMT+01:00) Central European Standard Time (Europe/Berlin)"\n'
+          "0055g00000CyAAAAAA,Cy,Eastern Time\n")
+    org = load_folder(tmp_path)
+    assert org.users["TimeZoneSidKey"].tolist()[:2] == ["America/New_York", "Europe/Berlin"]
+    # An unknown zone is reported and left empty (the default zone applies); the user is kept.
+    assert pd.isna(org.users["TimeZoneSidKey"].iloc[2])
+    assert [str(p) for p in org.problems] == [
+        "User.csv row 4, column TimeZoneSidKey: 'Eastern Time' is not a time zone; left empty"]
+
+
+def test_a_wall_time_in_the_repeated_hour_reads_as_daylight_time(tmp_path):
+    # 1 November 2026 01:30 happens twice in New York; the first is EDT (UTC-4): 05:30 UTC.
+    write(tmp_path, "Task.csv", f"Id,OwnerId,Status,CompletedDateTime\n00T5g00000AAAAAAAA,{ANN},Completed,2026-11-01 01:30:00\n")
+    org = load_folder(tmp_path, export_zone="America/New_York")
+    assert org.problems == () and org.activities.loc[0, "CompletedDateTime"] == pd.Timestamp("2026-11-01T05:30:00Z")
+
+
+def test_rows_of_the_wrong_width_are_skipped_with_their_row_numbers(tmp_path):
+    write(tmp_path, "User.csv", f"Id,Name,IsActive\n{ANN},\"Lee,\nAnn\",true\n0055g00000BobAAAAA,Bob\n"
+                                "0055g00000CyAAAAAA,Cy,true\n\n\"Confidential Information - Do Not Distribute\"\n")
+    org = load_folder(tmp_path)
+    # Row 2 holds a value over two lines; row 3 lacks a field; the blank line is passed over; the footer is not data.
+    assert org.users["Name"].tolist() == ["Lee,\nAnn", "Cy"]
+    assert [str(p) for p in org.problems] == [
+        "User.csv row 3: has 2 fields where the header has 3 ('0055g00000BobAAAAA,Bob'); row skipped",
+        "User.csv row 6: has 1 fields where the header has 3 ('Confidential Information - Do Not Distribute'); "
+        "row skipped"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "User.csv: is empty"),
+    (f"Id,Name,ID\n{ANN},Ann,{ANN}\n", "User.csv: has the column Id more than once; cannot tell which to use"),
+])
+def test_files_that_cannot_give_their_table_are_named(tmp_path, text, message):
+    write(tmp_path, "User.csv", text)
+    org = load_folder(tmp_path)
+    assert [str(p) for p in org.problems] == [message] and "User" in org.missing
+
+
+def test_file_extensions_in_any_case(tmp_path):
+    write(tmp_path, "User.CSV", USERS)
+    assert load_folder(tmp_path).users["Name"].tolist() == ["Ann Lee"]
+
+
+def test_day_first_dates_are_read_one_way_for_the_whole_column(tmp_path):
+    # 24/11/2026 can only be day-first, so 03/11/2026 in the same column is 3 November, not 11 March.
+    write(tmp_path, "Opportunity.csv", "Id,OwnerId,Amount,CloseDate,IsClosed,IsWon\n"
+          f"0065g00000AAAAAAAA,{ANN},100,24/11/2026,true,true\n0065g00000AAAAAAAB,{ANN},100,03/11/2026,true,true\n")
+    assert load_folder(tmp_path).opportunities["CloseDate"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-11-24", "2026-11-03"]
+    # Nothing reads one way only: month first, as Salesforce's en_US default writes.
+    write(tmp_path, "Opportunity.csv", "Id,OwnerId,Amount,CloseDate,IsClosed,IsWon\n"
+          f"0065g00000AAAAAAAA,{ANN},100,03/11/2026,true,true\n")
+    assert load_folder(tmp_path).opportunities["CloseDate"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-11"]
+
+
+def test_amounts_are_read_or_reported_never_misread(tmp_path):
+    write(tmp_path, "Opportunity.csv", "Id,OwnerId,Amount,CloseDate,IsClosed,IsWon\n"
+          f"0065g00000AAAAAAAA,{ANN},\"1,500.50\",2026-11-02,1,1\n0065g00000AAAAAAAB,{ANN},2500,2026-11-02,1,1\n"
+          f"0065g00000AAAAAAAC,{ANN},\"1.500,50\",2026-11-02,1,1\n0065g00000AAAAAAAD,{ANN},-12.5e3,2026-11-02,1,1\n")
+    org = load_folder(tmp_path)
+    assert org.opportunities["Amount"].tolist() == [1500.5, 2500.0, -12500.0]
+    assert [str(p) for p in org.problems] == [
+        "Opportunity.csv row 4, column Amount: '1.500,50' is not a number; row skipped"]
