@@ -7,19 +7,18 @@ from ui import data, state, widgets
 
 st.set_page_config(page_title="Sales KPI dashboard", page_icon=":material/monitoring:", layout="wide")
 
-try:
-    use = data.loaded()
-except SourceError as error:
-    st.error(f"The data source cannot be read: {error}. Set KPI_SOURCE to 'sample' or a folder of CSV exports.")
-    st.stop()
-facts = data.facts()
-filters = state.sidebar(facts)
-widgets.data_status(facts, use.notice)
-
+# Navigation first: it shows at once, while a first load of the data may still take seconds.
 navigation = st.navigation([
     st.Page("pages/team.py", title="Team", icon=":material/groups:", default=True),
     st.Page("pages/rep.py", title="Rep", icon=":material/person:"),
     st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
     st.Page("pages/data.py", title="Data", icon=":material/folder_open:"),
 ])
+try:
+    use = data.loaded()
+except SourceError as error:
+    st.error(f"The data source cannot be read: {error}. Set KPI_SOURCE to 'sample' or a folder of CSV exports.")
+    st.stop()
+state.sidebar(use.facts)
+widgets.data_status(use.facts, use.notice)
 navigation.run()

@@ -40,9 +40,15 @@ class Source:
         return ";".join(f"{f.name}:{f.stat().st_mtime_ns}" for f in files if f.is_file())
 
 
-@st.cache_resource(show_spinner="Loading Salesforce data…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _facts(source: Source, version: str) -> Facts:
-    return prepare(load(source.name, Path(source.goals) if source.goals else None, source.export_zone))
+    bar = st.progress(0.0, text=f"Loading the {source.label()}…")
+    org = load(source.name, Path(source.goals) if source.goals else None, source.export_zone,
+               progress=lambda done, step: bar.progress(0.9 * done, text=f"{step}…"))
+    bar.progress(0.9, text="Working out each record's day, stage and owner…")
+    facts = prepare(org)
+    bar.empty()
+    return facts
 
 
 @dataclass(frozen=True)
