@@ -12,10 +12,12 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import people
 from kpi.periods import FiscalCalendar, day, parse_day
+from kpi.schema import Users
 from kpi.summary import Facts, default_as_of
 
 AS_OF, FISCAL_START, TEAM, REP = "as_of", "fy_start", "team", "rep"  # session-state and query-string keys
 ALL_TEAMS = "All teams"
+_FILTERS = "filters"  # where the frame leaves this run's filters for the page
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,11 @@ def sidebar(facts: Facts) -> Filters:
         if st.session_state.get(REP) not in rep_ids:  # first run, or the team changed under the rep
             st.session_state.pop(REP, None)
             _seed(REP, _from_url(REP, str, lambda r: r in rep_ids) or (rep_ids[0] if rep_ids else None))
-        st.selectbox("Rep", rep_ids, key=REP, format_func=lambda r: reps.loc[r, "Name"])
+        st.selectbox("Rep", rep_ids, key=REP, format_func=lambda r: reps.loc[r, Users.Name])
     filters = Filters(day(st.session_state[AS_OF]), st.session_state[FISCAL_START], team, st.session_state[REP])
     st.query_params.from_dict({AS_OF: f"{filters.as_of:%Y-%m-%d}", FISCAL_START: str(filters.fiscal_start),
                                TEAM: st.session_state[TEAM], **({REP: filters.rep} if filters.rep else {})})
-    st.session_state["filters"] = filters
+    st.session_state[_FILTERS] = filters
     return filters
 
 
@@ -89,4 +91,4 @@ def require_frame() -> None:
 def current() -> Filters:
     """The filters the frame drew in this run (pages call this)."""
     require_frame()
-    return st.session_state["filters"]
+    return st.session_state[_FILTERS]

@@ -52,16 +52,16 @@ def column_config(names: list[str]) -> dict[str, st.column_config.Column]:
             for name in names}
 
 
-def records(frame: pd.DataFrame, key: str, id_column: str = "Id") -> None:
-    """The records behind a number, with Salesforce links when SALESFORCE_INSTANCE_URL is set."""
+def records(frame: pd.DataFrame, key: str) -> None:
+    """The records behind a number; with SALESFORCE_INSTANCE_URL set, every id column (Id, LeadId, WhoId,
+    OwnerId...) links to the record in Salesforce."""
     if frame.empty:
         st.caption("No records.")
         return
     instance = os.environ.get("SALESFORCE_INSTANCE_URL", "").rstrip("/")
-    config = {}
-    if instance:
-        frame = frame.assign(**{id_column: instance + "/" + frame[id_column]})
-        config[id_column] = st.column_config.LinkColumn(id_column, display_text=rf"{instance}/(.*)")
+    ids = [c for c in frame.columns if instance and (c == "Id" or c.endswith("Id"))]
+    frame = frame.assign(**{c: instance + "/" + frame[c].astype("str") for c in ids})
+    config = {c: st.column_config.LinkColumn(c, display_text=rf"{instance}/(.*)") for c in ids}
     st.dataframe(frame, hide_index=True, column_config=config, key=key, width="stretch")
 
 

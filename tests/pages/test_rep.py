@@ -45,3 +45,13 @@ def test_a_rep_of_another_team_in_the_url_gives_the_teams_first_rep(app, facts):
     smb = rep_table(facts, ANCHOR, FiscalCalendar(), "SMB")
     at = app("pages/rep.py", team="SMB", rep=adr.index[0])
     assert at.title[0].value == smb["Name"].iloc[0]
+
+
+def test_record_ids_link_to_salesforce_when_the_instance_is_known(app, facts, monkeypatch):
+    monkeypatch.setenv("SALESFORCE_INSTANCE_URL", "https://acme.my.salesforce.com/")
+    reps = rep_table(facts, ANCHOR, FiscalCalendar(), "ADR")
+    at = app("pages/rep.py", team="ADR", rep=reps["sal_month"].idxmax())
+    tables = {tab.label: tab.dataframe[0].value for tab in at.tabs if len(tab.dataframe)}
+    leads = tables[KPIS["sal_month"].label]
+    assert leads["LeadId"].str.match(r"^https://acme\.my\.salesforce\.com/00Q\w{15}$").all()
+    assert tables[KPIS["calls_today"].label]["Id"].str.startswith("https://acme.my.salesforce.com/00T").all()
