@@ -22,7 +22,7 @@ OBJECT_TABLES = {"User": "users", "UserRole": "user_roles", "Task": "activities"
 Progress = Callable[[float, str], None]
 
 
-def _decode(raw: bytes, file: str) -> bytes:
+def _decode(raw: bytes) -> bytes:
     """UTF-8 bytes without a byte-order mark, from UTF-8, UTF-16 (with BOM) or cp1252 (weekly Data Export)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16").encode("utf-8")
@@ -37,7 +37,7 @@ def _decode(raw: bytes, file: str) -> bytes:
 def read_text(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """Every cell as text (empty cells NA), indexed by spreadsheet row (the header is row 1), and the rows
     that could not be read (a different number of fields than the header, e.g. a report's footer lines)."""
-    data = _decode(path.read_bytes(), path.name)
+    data = _decode(path.read_bytes())
     if not data.strip():
         return pd.DataFrame(), []
     uneven: list[str] = []

@@ -149,6 +149,18 @@ def business_days(first, last):
     return n
 
 
+def activity_day(row, done_field, tzname):
+    """DESIGN: the done time (Task CompletedDateTime, Event StartDateTime) in the owner's zone, else
+    ActivityDate, else CreatedDate in the owner's zone."""
+    done = parse_dt(row.get(done_field))
+    if done is not None:
+        return day_in(done, tzname)
+    if not blank(row.get("ActivityDate")):
+        return parse_date(row.get("ActivityDate"))
+    created = parse_dt(row.get("CreatedDate"))
+    return day_in(created, tzname) if created else None
+
+
 def day_in(dt_utc, tzname):
     return dt_utc.astimezone(ZoneInfo(tzname)).date()
 
@@ -390,29 +402,13 @@ def summary(org, as_of, fiscal_start=1):
         owner = t.get("OwnerId")
         if owner not in acc:
             continue
-        cdt = parse_dt(t.get("CompletedDateTime"))
-        if cdt is not None:
-            day = day_in(cdt, tz(owner))
-        elif not blank(t.get("ActivityDate")):
-            day = parse_date(t.get("ActivityDate"))
-        else:
-            cr = parse_dt(t.get("CreatedDate"))
-            day = day_in(cr, tz(owner)) if cr else None
-        count_activity(owner, kind, day)
+        count_activity(owner, kind, activity_day(t, "CompletedDateTime", tz(owner)))
 
     for e in events:
         owner = e.get("OwnerId")
         if owner not in acc:
             continue
-        sdt = parse_dt(e.get("StartDateTime"))
-        if sdt is not None:
-            day = day_in(sdt, tz(owner))
-        elif not blank(e.get("ActivityDate")):
-            day = parse_date(e.get("ActivityDate"))
-        else:
-            cr = parse_dt(e.get("CreatedDate"))
-            day = day_in(cr, tz(owner)) if cr else None
-        count_activity(owner, "meeting", day)
+        count_activity(owner, "meeting", activity_day(e, "StartDateTime", tz(owner)))
 
     for stage, day, owner in credits:
         if owner is None or owner.startswith("00G") or owner not in acc:

@@ -113,11 +113,9 @@ def lead_history_table(org: OrgState) -> pd.DataFrame:
             parts.append(dict(lead=m, t=when[m], field=np.full(len(m), "Owner", dtype=object),
                               dtype=np.full(len(m), dtype, dtype=object), old=old_v, new=new_v, by=by,
                               seq=np.full(len(m), seq, np.int64)))
-    h = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    order = np.lexsort((h["seq"], h["lead"], h["t"]))
-    h = {key: value[order] for key, value in h.items()}
+    h = _stacked_in_time_order(parts, "lead")
     return pd.DataFrame({
-        "Id": make_ids("017", 300_000_000 + np.arange(len(order))), "LeadId": org.lead_ids[h["lead"]],
+        "Id": make_ids("017", 300_000_000 + np.arange(len(h["t"]))), "LeadId": org.lead_ids[h["lead"]],
         "Field": h["field"], "DataType": h["dtype"], "OldValue": h["old"], "NewValue": h["new"],
         "CreatedDate": fmt_datetime(h["t"]), "CreatedById": org.user_id[h["by"]]})
 
@@ -155,10 +153,15 @@ def opportunity_history_table(org: OrgState) -> pd.DataFrame:
         frames.append(dict(deal=h["deal"], t=h["t"], field=np.full(len(h["deal"]), field, dtype=object),
                            dtype=np.full(len(h["deal"]), dtype, dtype=object), old=fmt(h["old"]),
                            new=fmt(h["new"]), seq=np.full(len(h["deal"]), seq)))
-    h = {key: np.concatenate([f[key] for f in frames]) for key in frames[0]}
-    order = np.lexsort((h["seq"], h["deal"], h["t"]))
-    h = {key: value[order] for key, value in h.items()}
+    h = _stacked_in_time_order(frames, "deal")
     return pd.DataFrame({
-        "Id": make_ids("017", 700_000_000 + np.arange(len(order))), "OpportunityId": org.deal_ids[h["deal"]],
+        "Id": make_ids("017", 700_000_000 + np.arange(len(h["t"]))), "OpportunityId": org.deal_ids[h["deal"]],
         "Field": h["field"], "DataType": h["dtype"], "OldValue": h["old"], "NewValue": h["new"],
         "CreatedDate": fmt_datetime(h["t"])})
+
+
+def _stacked_in_time_order(parts: list[dict[str, np.ndarray]], record: str) -> dict[str, np.ndarray]:
+    """History parts (same keys) stacked into one, ordered by time, then record, then part (`seq`)."""
+    h = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    order = np.lexsort((h["seq"], h[record], h["t"]))
+    return {key: value[order] for key, value in h.items()}
