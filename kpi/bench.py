@@ -16,7 +16,7 @@ from pathlib import Path
 from kpi import people
 from kpi.periods import FiscalCalendar
 from kpi.sources import sample_org
-from kpi.sources.csv_folder import load_folder
+from kpi.sources import load_folder
 from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
 
 BUDGET_S = {"load": 8.0, "summary": 1.0, "one team": 0.3}

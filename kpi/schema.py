@@ -28,6 +28,7 @@ class Kind(StrEnum):
     DATE = "date"  # a calendar date, stored as naive midnight
     DATETIME = "datetime"  # an instant, stored in UTC
     NUMBER = "number"
+    MONEY = "money"  # a number, maybe written with a currency code or symbol ('USD 1,234.00', '1.234,00 €')
     TIME_ZONE = "time zone"  # an IANA name; a report's label '(GMT+01:00) ... (Europe/Berlin)' gives its last part
 
 
@@ -136,7 +137,9 @@ class Opportunities(pa.DataFrameModel):
     AccountId: Series[str] = _col(Kind.ID, "Account")
     OwnerId: Series[str] = _col(Kind.ID, "Owner", required=True)
     StageName: Series[str] = _col(Kind.TEXT, "Stage")
-    Amount: Series[float] = _col(Kind.NUMBER, "Amount in the corporate currency", required=True)
+    Amount: Series[float] = _col(Kind.MONEY, "Amount (converted to the corporate currency on loading)",
+                                 required=True)
+    CurrencyIsoCode: Series[str] = _col(Kind.TEXT, "Currency of Amount (multi-currency orgs)")
     CloseDate: Series[pd.Timestamp] = _col(Kind.DATE, "Close date", required=True)
     CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the deal was created")
     IsClosed: Series[bool] = _col(Kind.BOOL, "Closed (won or lost)", required=True, nullable=False)
@@ -154,7 +157,8 @@ class Quotas(pa.DataFrameModel):
 
     QuotaOwnerId: Series[str] = _col(Kind.ID, "Quota owner", required=True, nullable=False)
     StartDate: Series[pd.Timestamp] = _col(Kind.DATE, "First day of the period", required=True, nullable=False)
-    QuotaAmount: Series[float] = _col(Kind.NUMBER, "Revenue quota")
+    QuotaAmount: Series[float] = _col(Kind.MONEY, "Revenue quota (converted to the corporate currency)")
+    CurrencyIsoCode: Series[str] = _col(Kind.TEXT, "Currency of QuotaAmount (multi-currency orgs)")
     IsQuantity: Series[bool] = _col(Kind.BOOL, "A quantity quota (not revenue)", nullable=False)
 
     class Config:
@@ -169,6 +173,21 @@ class Accounts(pa.DataFrameModel):
     OwnerId: Series[str] = _col(Kind.ID, "Owner")
     Type: Series[str] = _col(Kind.TEXT, "Customer, partner type, ...")
     CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the account was created")
+
+    class Config:
+        strict = True
+
+
+class CurrencyRates(pa.DataFrameModel):
+    """CurrencyType (one rate per currency) and DatedConversionRate (rates by date range), or a rates file.
+    ConversionRate is how many units of the currency make one unit of the corporate currency."""
+
+    IsoCode: Series[str] = _col(Kind.TEXT, "Currency code ('EUR')", required=True, nullable=False)
+    ConversionRate: Series[float] = _col(Kind.NUMBER, "Units per corporate unit", required=True, nullable=False,
+                                         gt=0)
+    IsCorporate: Series[bool] = _col(Kind.BOOL, "The corporate currency", nullable=False)
+    StartDate: Series[pd.Timestamp] = _col(Kind.DATE, "First day a dated rate applies")
+    NextStartDate: Series[pd.Timestamp] = _col(Kind.DATE, "First day it no longer applies")
 
     class Config:
         strict = True
@@ -233,7 +252,7 @@ class Table:
 
 
 _DTYPES = {Kind.ID: "str", Kind.TEXT: "str", Kind.TIME_ZONE: "str", Kind.BOOL: "bool", Kind.DATE: DATE_DTYPE,
-           Kind.DATETIME: DATETIME_DTYPE, Kind.NUMBER: "float64"}
+           Kind.DATETIME: DATETIME_DTYPE, Kind.NUMBER: "float64", Kind.MONEY: "float64"}
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("users", Users, ("User",)),
@@ -244,6 +263,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("opportunities", Opportunities, ("Opportunity",)),
     Table("quotas", Quotas, ("ForecastingQuota",)),
     Table("accounts", Accounts, ("Account",)),
+    Table("currency_rates", CurrencyRates, ("CurrencyType", "DatedConversionRate")),
     Table("goals", Goals, ("goals",)),
 )}
 
@@ -275,10 +295,12 @@ class Org:
     opportunities: pd.DataFrame
     quotas: pd.DataFrame
     accounts: pd.DataFrame
+    currency_rates: pd.DataFrame
     goals: pd.DataFrame
     missing: tuple[str, ...] = ()  # objects (files) the source did not have
     problems: tuple[Problem, ...] = field(default=())
     default_as_of: pd.Timestamp | None = None  # the day the data stands at (sample anchor, newest activity)
+    currency: str | None = None  # the corporate currency amounts are in, when the data says
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], **extra: object) -> Org:

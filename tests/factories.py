@@ -28,7 +28,7 @@ def table(name: str, *rows: dict) -> pd.DataFrame:
             frame[column] = pd.to_datetime(frame[column]).astype(DATE_DTYPE)
         elif kind is Kind.DATETIME:
             frame[column] = pd.to_datetime(frame[column], utc=True).astype(DATETIME_DTYPE)
-        elif kind is Kind.NUMBER:
+        elif kind in (Kind.NUMBER, Kind.MONEY):
             frame[column] = frame[column].astype(float)
         else:
             frame[column] = frame[column].astype("str")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from kpi.periods import FiscalCalendar
 from kpi.sources import load, sample
-from kpi.sources.csv_folder import csv_files
+from kpi.sources.files import export_files as csv_files
 from kpi.summary import Facts, prepare, rep_table, team_row
 
 

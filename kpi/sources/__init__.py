@@ -2,27 +2,119 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from kpi.schema import Org
-from kpi.sources.csv_folder import Progress, load_folder
+import pandas as pd
+
+from kpi.currency import to_corporate
+from kpi.schema import TABLES, Org, Problem
+from kpi.sources.files import Batch, Progress, export_files, read_files
+from kpi.sources.labels import Mapping
+from kpi.store import FileRecord, ImportRecord, Store
+
+# The objects whose absence makes figures unknown (named in "missing"); rates are optional.
+EXPECTED = ("User", "UserRole", "Task", "Event", "Lead", "LeadHistory", "Opportunity", "ForecastingQuota",
+            "Account", "goals")
+STORE = Path(__file__).resolve().parents[2] / "data" / "store"
+MAPPING_FILE = "mapping.toml"
 
 
 class SourceError(ValueError):
     """The source cannot be read at all (as opposed to problems inside its files)."""
 
 
+def store_root() -> Path:
+    """The local store: KPI_STORE, else data/store beside the code."""
+    return Path(os.environ.get("KPI_STORE") or STORE)
+
+
+def mapping_for(folder: Path | None) -> Mapping:
+    """The mapping file: KPI_MAPPING, else mapping.toml in `folder` (the exports or the store)."""
+    path = Path(os.environ["KPI_MAPPING"]) if os.environ.get("KPI_MAPPING") else (
+        folder / MAPPING_FILE if folder else None)
+    try:
+        return Mapping.load(path)
+    except ValueError as error:
+        raise SourceError(str(error)) from None
+
+
+def _one_per_id(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Across files of one object, the last row of each Id wins (as within a file). History rows have no Id
+    of their own and are never de-duplicated."""
+    key = TABLES[table].columns().get("Id")
+    if key is None or not key.unique:
+        return frame
+    return frame.loc[~(frame["Id"].notna() & frame["Id"].duplicated(keep="last"))].reset_index(drop=True)
+
+
+def org_of(tables: dict[str, pd.DataFrame], objects: set[str], problems: tuple[Problem, ...]) -> Org:
+    """The Org these tables make: amounts in the corporate currency, and which expected objects are missing
+    (an activity file with Event rows delivers Events too)."""
+    tables = {name: _one_per_id(frame, name) for name, frame in tables.items()}
+    rates = tables.get("currency_rates", TABLES["currency_rates"].empty())
+    tables, currency, unconverted = to_corporate(tables, rates)
+    activities = tables.get("activities")
+    present = objects | ({"Event"} if activities is not None and activities["IsEvent"].any() else set())
+    missing = tuple(obj for obj in EXPECTED if obj not in present)
+    return Org.from_tables(tables, missing=missing, problems=(*problems, *unconverted), currency=currency)
+
+
+def load_folder(folder: Path, goals_file: Path | None = None, export_zone: str = "UTC",
+                progress: Progress | None = None) -> Org:
+    """Every export file in the folder, whatever its name; `goals_file` replaces the folder's goals."""
+    paths = [p for p in export_files(folder) if not (goals_file and p.stem.lower() == "goals")]
+    batch = read_files(paths + ([goals_file] if goals_file else []), mapping_for(folder), export_zone,
+                       progress=progress)
+    return org_of(batch.tables, batch.objects, batch.problems)
+
+
+def import_files(store: Store, paths: list[Path], source: str, export_zone: str = "UTC",
+                 mapping: Mapping | None = None, progress: Progress | None = None) -> tuple[Batch, ImportRecord | None]:
+    """Files read and merged into the store (rows replaced by Id); nothing is written when no file gave a
+    table, and a file that fails leaves what the store had of its object untouched."""
+    known = store.tables()
+    batch = read_files(paths, mapping or mapping_for(store.root), export_zone, known.get("users"),
+                       known.get("user_roles"), progress)
+    if not batch.tables:
+        return batch, None
+    files = tuple(FileRecord(r.file, r.object, r.table, r.rows, r.rejected, r.first_day, r.last_day)
+                  for r in batch.reports)
+    return batch, store.commit(batch.tables, batch.columns, source, files)
+
+
+def store_org(store: Store, goals_file: Path | None = None) -> Org:
+    """The store's data as an Org; the objects it holds are those its imports delivered."""
+    tables = store.tables()
+    objects = {f.object for record in store.imports() for f in record.files if f.table and f.object}
+    if goals_file is not None:
+        batch = read_files([goals_file])
+        tables["goals"] = batch.tables.get("goals", TABLES["goals"].empty())
+        objects |= batch.objects
+        return org_of(tables, objects, batch.problems)
+    return org_of(tables, objects, ())
+
+
 def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
          progress: Progress | None = None) -> Org:
-    """The org behind `source`: 'sample' (the bundled sample org) or a folder of CSV exports."""
+    """The org behind `source`: 'sample' (the bundled sample org), 'store' (the local store), or a folder
+    or .zip of exports."""
     if goals_file is not None and not goals_file.is_file():
         raise SourceError(f"goals file {goals_file} does not exist")
     if source == "sample":
         from kpi.sources import sample
         return sample.load(goals_file, progress)
+    if source == "store":
+        store = Store(store_root())
+        if store.is_empty():
+            raise SourceError(f"the store {store.root} is empty: import exports first (python -m kpi import FILES)")
+        return store_org(store, goals_file)
     if source == "salesforce":
         raise SourceError("a live Salesforce pull is not available yet: export CSV files and pass their folder")
-    folder = Path(source)
-    if not folder.is_dir():
-        raise SourceError(f"{source} is not 'sample' nor a folder of Salesforce CSV exports")
-    return load_folder(folder, goals_file, export_zone, progress)
+    path = Path(source)
+    if path.is_file() and path.suffix.lower() == ".zip":
+        batch = read_files([path], mapping_for(path.parent), export_zone, progress=progress)
+        return org_of(batch.tables, batch.objects, batch.problems)
+    if not path.is_dir():
+        raise SourceError(f"{source} is not 'sample', 'store', a folder of Salesforce exports nor a .zip of them")
+    return load_folder(path, goals_file, export_zone, progress)

@@ -74,11 +74,47 @@ def _bools(text: pd.Series) -> pd.Series:
     return lowered.isin(_TRUE).where(lowered.isin(_TRUE | _FALSE))
 
 
+_EN_NUMBER = r"[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][-+]?\d+)?"  # 1,500.50
+_EU_NUMBER = r"[-+]?(\d{1,3}(\.\d{3})+|\d*)(,\d*)?"  # 1.500,50
+_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "R$": "BRL", "A$": "AUD",
+            "C$": "CAD", "kr": "SEK", "Fr.": "CHF"}
+_MONEY = (r"^(?P<before>[A-Z]{3}|[^\d\s.,+-]{1,3})?\s*(?P<number>[-+]?[\d.,]*\d[\d.,]*(?:[eE][-+]?\d+)?)\s*"
+          r"(?P<after>[A-Z]{3}|[^\d\s.,]{1,3})?$")
+
+
 def _numbers(text: pd.Series) -> pd.Series:
     """Plain numbers, with commas only as thousands separators ('1,500.50'); anything else ('1.500,50',
     '$1,500') is not read rather than misread."""
-    plain = text.str.strip().where(text.str.fullmatch(r"\s*[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][-+]?\d+)?\s*"))
+    plain = text.str.strip().where(text.str.fullmatch(r"\s*" + _EN_NUMBER + r"\s*"))
     return pd.to_numeric(plain.str.replace(",", "", regex=False), errors="coerce").astype(float)
+
+
+def _decimal_comma(numbers: pd.Series) -> bool:
+    """Whether a column writes decimals with a comma ('1.234,00'): decided once for the column from any value
+    that reads only one way; otherwise the point, as Salesforce's en_US default."""
+    comma = numbers.str.contains(r"(?:,\d{1,2}$)|(?:\.\d{3}.*,)", regex=True).fillna(False).any()
+    point = numbers.str.contains(r"(?:\.\d{1,2}$)|(?:,\d{3}.*\.)", regex=True).fillna(False).any()
+    return bool(comma and not point)
+
+
+def money(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Amounts and their currency codes from cells like '1234.5', 'USD 1,234.00', '$1,234.00' or '1.234,00 €'
+    (spaces, no-break spaces and apostrophes as thousands separators are allowed). A cell that does not read
+    as exactly one amount is NA, never a guess."""
+    cells = text.str.replace(r"(?<=\d)[\s\u00a0\u202f'](?=\d)", "", regex=True).str.strip()
+    parts = cells.str.extract(_MONEY)
+    marks = parts["before"].fillna(parts["after"])
+    codes = marks.map(lambda mark: _SYMBOLS.get(mark, mark if mark.isalpha() and mark.isupper() else None),
+                      na_action="ignore")
+    both = parts["before"].notna() & parts["after"].notna()
+    number = parts["number"].where(~both & (marks.isna() | codes.notna()))
+    if _decimal_comma(number.dropna()):
+        plain = number.where(number.str.fullmatch(_EU_NUMBER)).str.replace(".", "", regex=False)
+        plain = plain.str.replace(",", ".", regex=False)
+    else:
+        plain = number.where(number.str.fullmatch(_EN_NUMBER)).str.replace(",", "", regex=False)
+    values = pd.to_numeric(plain, errors="coerce").astype(float)
+    return values, codes.where(values.notna()).astype("str")
 
 
 def _time_zones(text: pd.Series) -> pd.Series:
@@ -88,30 +124,38 @@ def _time_zones(text: pd.Series) -> pd.Series:
     return named.where(named.isin(_ZONES))
 
 
-_PARSERS: dict[Kind, tuple[Callable[[pd.Series], pd.Series], str]] = {
+_PARSERS: dict[Kind, tuple[Callable[..., object], str]] = {
     Kind.DATETIME: (_datetimes, "is not a date-time"),  # called with the export's time zone
     Kind.DATE: (_dates, "is not a date"),
     Kind.BOOL: (_bools, "is not true or false"),
     Kind.NUMBER: (_numbers, "is not a number"),
+    Kind.MONEY: (money, "is not an amount"),
     Kind.TIME_ZONE: (_time_zones, "is not a time zone"),
 }
 _KEEPS_ROW = {Kind.TIME_ZONE}  # a bad cell of these kinds is reported and left empty; the row stays
 
 
-def _match_columns(text: pd.DataFrame, table: Table, file: str) -> pd.DataFrame:
-    """The file's columns renamed to the table's (case-insensitive), the table's columns it lacks added empty.
-    Raises UnusableFile naming every required column the file lacks."""
-    wanted = {name.lower(): name for name in table.columns()}
-    renamed = text.rename(columns={c: wanted[c.strip().lower()] for c in text.columns if c.strip().lower() in wanted})
-    twice = sorted({c for c in renamed.columns[renamed.columns.duplicated()] if c in table.columns()})
+def match_columns(text: pd.DataFrame, table: Table, file: str, aliases: dict[str, str] | None = None) -> pd.DataFrame:
+    """The file's columns renamed to the table's by `aliases` (lowered name -> column; default: the API names,
+    any case) and the table's columns it lacks added empty. When two file columns name one column (a label
+    and its API name), the API name wins, else the first. Raises UnusableFile naming every required column
+    the file lacks, or a column named twice."""
+    aliases = aliases or {name.lower(): name for name in table.columns()}
+    lowered = [str(c).strip().lower() for c in text.columns]
+    twice = sorted({aliases[c] for c in pd.Index(lowered)[pd.Index(lowered).duplicated()] if c in aliases})
     if twice:
         raise UnusableFile(Problem(file, f"has the column{'s' if len(twice) > 1 else ''} {', '.join(twice)} "
                                          "more than once; cannot tell which to use"))
-    absent = [c for c in table.required() if c not in renamed.columns]
+    chosen: dict[str, str] = {}
+    for original, name in sorted(zip(text.columns, lowered), key=lambda pair: pair[1] != aliases.get(pair[1], "").lower()):
+        if name in aliases and aliases[name] not in chosen.values():
+            chosen[original] = aliases[name]
+    absent = [c for c in table.required() if c not in chosen.values()]
     if absent:
         raise UnusableFile(Problem(file, f"lacks the column{'s' if len(absent) > 1 else ''} "
                                            f"{', '.join(absent)} needed for {table.name}"))
-    return renamed.reindex(columns=list(table.columns()))
+    matched = text[list(chosen)].set_axis(list(chosen.values()), axis=1)
+    return matched.reindex(columns=list(table.columns())).astype("str")
 
 
 def _cell_problems(cells: pd.Series, complaint: str, file: str, column: str) -> list[Problem]:
@@ -127,6 +171,7 @@ def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str) -> tuple[pd.
     problems: list[Problem] = []
     bad = pd.Series(False, index=frame.index)
     out = {}
+    currencies = None
     for name, column in table.columns().items():  # one vectorised parse per column
         kind = column.metadata["kind"]
         text = frame[name].astype("str").str.strip().replace("", np.nan)
@@ -136,7 +181,10 @@ def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str) -> tuple[pd.
             out[name] = text
         else:
             parse, complaint = _PARSERS[kind]
-            out[name] = parse(text, zone) if kind is Kind.DATETIME else parse(text)
+            if kind is Kind.MONEY:
+                out[name], currencies = money(text)
+            else:
+                out[name] = parse(text, zone) if kind is Kind.DATETIME else parse(text)
             failed = out[name].isna() & text.notna()
             if kind in _KEEPS_ROW:
                 problems += _cell_problems(text[failed], f"{complaint}; left empty", file, name)
@@ -145,6 +193,8 @@ def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str) -> tuple[pd.
                 problems += _cell_problems(text[failed], f"{complaint}; row skipped", file, name)
             if kind is Kind.BOOL:
                 out[name] = out[name].fillna(column.metadata["default"]).astype(bool)
+    if currencies is not None and "CurrencyIsoCode" in out:  # 'EUR 1.234,00' says its currency
+        out["CurrencyIsoCode"] = out["CurrencyIsoCode"].fillna(currencies)
     return pd.DataFrame(out, index=frame.index), problems, bad
 
 
@@ -181,16 +231,17 @@ def _validate(frame: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFram
 
 def conform(text: pd.DataFrame, table: Table, file: str,
             derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-            export_zone: str = "UTC") -> tuple[pd.DataFrame, list[Problem]]:
+            export_zone: str = "UTC", aliases: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """A canonical table from a text frame whose index is the spreadsheet row number.
 
     `derive` fills columns a source can compute from others before parsing (e.g. Name from FirstName and
     LastName). Date-times written without an offset are read as wall time in `export_zone` (report exports are
-    written in the exporting user's zone). Raises UnusableFile when the file cannot give the table.
+    written in the exporting user's zone). `aliases` names columns (see `match_columns`). Raises UnusableFile
+    when the file cannot give the table.
     """
     if derive is not None:
         text = derive(text)
-    frame, problems, bad = _parse(_match_columns(text, table, file), table, file, export_zone)
+    frame, problems, bad = _parse(match_columns(text, table, file, aliases), table, file, export_zone)
     frame, duplicates = _drop_duplicate_ids(frame.loc[~bad], file)
     frame, failures = _validate(frame, table, file)
     return frame.reset_index(drop=True), problems + duplicates + failures

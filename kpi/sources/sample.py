@@ -12,7 +12,8 @@ from pathlib import Path
 from kpi.periods import day
 from kpi.schema import Org
 from kpi.sources import sample_org
-from kpi.sources.csv_folder import Progress, load_folder
+from kpi.sources import load_folder
+from kpi.sources.files import Progress
 
 FOLDER = Path(__file__).resolve().parents[2] / "data" / "sample"
 SEED = 0

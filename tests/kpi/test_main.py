@@ -69,7 +69,7 @@ def test_a_partial_export_folder_says_what_is_missing(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["summary", "--source", "/no/such/folder"], "is not 'sample' nor a folder"),
+    (["summary", "--source", "/no/such/folder"], "is not 'sample', 'store', a folder of Salesforce exports"),
     (["summary", "--source", "sample", "--as-of", "24/13/2026"], "is not a date"),
     (["summary", "--source", "sample", "--as-of", ""], "is not a date"),
     (["summary", "--source", "sample", "--as-of", "2026-11"], "is not a date"),

@@ -73,7 +73,7 @@ def test_missing_exports_are_named_where_they_are_needed(app, tmp_path, monkeypa
 def test_an_unreadable_source_says_what_to_do(app, monkeypatch):
     monkeypatch.setenv("KPI_SOURCE", "/no/such/folder")
     at = app()
-    assert "The data source cannot be read: /no/such/folder is not 'sample' nor a folder" in at.error[0].value
+    assert "The data source cannot be read: /no/such/folder is not 'sample', 'store', a folder" in at.error[0].value
 
 
 def test_a_deep_link_into_a_cold_server_runs_inside_the_frame(app, monkeypatch):

@@ -1,0 +1,292 @@
+"""Export files of any name in, canonical tables out.
+
+Each file (CSV in any encoding, a report's .xlsx, or a .zip of them) is read as text, recognised as the
+Salesforce object its columns (or its name) say, its owner names matched to users, and conformed. The same
+path serves a folder on the command line and files dropped on the Data page.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from kpi.ids import EVENT_PREFIX
+from kpi.schema import TABLES, Problem
+from kpi.sources.conform import UnusableFile, conform, match_columns
+from kpi.sources.csv_text import read_text
+from kpi.sources.labels import Mapping
+from kpi.sources.names import Names, link_names
+
+Progress = Callable[[float, str], None]
+EXTENSIONS = (".csv", ".xlsx", ".zip")
+
+
+@dataclass(frozen=True)
+class SalesforceObject:
+    table: str
+    signature: frozenset[str] = frozenset()  # columns (lowered API names and labels) only this object has
+
+
+def _sig(*names: str) -> frozenset[str]:
+    return frozenset(name.lower() for name in names)
+
+
+# The objects the dashboard reads, in the order they are loaded (users first: other files name them).
+OBJECTS: dict[str, SalesforceObject] = {
+    "User": SalesforceObject("users", _sig("Username", "Alias", "ProfileId", "LocaleSidKey", "LanguageLocaleKey",
+                                           "TimeZoneSidKey", "Time Zone", "Profile", "Last Login", "FederationIdentifier")),
+    "UserRole": SalesforceObject("user_roles", _sig("ParentRoleId", "RollupDescription", "DeveloperName",
+                                                    "OpportunityAccessForAccountOwner", "Parent Role")),
+    "Account": SalesforceObject("accounts", _sig("Industry", "BillingCity", "BillingState", "BillingCountry",
+                                                 "NumberOfEmployees", "AnnualRevenue", "Website", "Billing City",
+                                                 "Billing State/Province", "Employees", "Annual Revenue")),
+    "Task": SalesforceObject("activities", _sig("TaskSubtype", "Task Subtype", "Priority", "CallType", "Call Type",
+                                                "CallDisposition", "Call Result", "CallDurationInSeconds",
+                                                "Call Duration", "Status", "IsClosed", "CompletedDateTime")),
+    "Event": SalesforceObject("activities", _sig("StartDateTime", "EndDateTime", "DurationInMinutes",
+                                                 "IsAllDayEvent", "Start", "End", "Duration", "All Day Event",
+                                                 "Location", "ShowAs")),
+    "Lead": SalesforceObject("leads", _sig("Company", "Company / Account", "IsConverted", "Converted",
+                                           "ConvertedDate", "ConvertedAccountId", "Rating", "LeadSource",
+                                           "Lead Source", "Status", "Lead Status", "FirstName", "LastName")),
+    "LeadHistory": SalesforceObject("lead_history", _sig("Field / Event", "OldValue", "Old Value", "NewValue",
+                                                         "New Value", "Edit Date")),
+    "Opportunity": SalesforceObject("opportunities", _sig("StageName", "Stage", "Probability", "Probability (%)",
+                                                          "ForecastCategory", "ForecastCategoryName", "Forecast Category",
+                                                          "IsWon", "Won", "CloseDate", "Close Date", "Fiscal Period")),
+    "ForecastingQuota": SalesforceObject("quotas", _sig("QuotaQuantity", "PeriodId", "ForecastingTypeId",
+                                                        "QuotaOwnerId", "QuotaAmount")),
+    "CurrencyType": SalesforceObject("currency_rates", _sig("IsoCode", "ConversionRate", "IsCorporate",
+                                                            "DecimalPlaces")),
+    "DatedConversionRate": SalesforceObject("currency_rates", _sig("IsoCode", "ConversionRate", "NextStartDate")),
+    "goals": SalesforceObject("goals", _sig("owner", "metric", "period", "target")),
+}
+# Objects of a full Data Export that later views read; recognised by name and passed over for now.
+NOT_READ_YET = frozenset({"OpportunityHistory", "OpportunityFieldHistory", "OpportunityPartner", "Contact",
+                          "Campaign", "CampaignMember"})
+_TASK_ONLY = _sig("TaskSubtype", "Task Subtype", "Status", "Priority", "CallType", "Call Result")
+_EVENT_ONLY = _sig("StartDateTime", "EndDateTime", "DurationInMinutes", "Start", "End", "Duration")
+_SUMMARY = re.compile(r"^(sum of|average of|avg of|max of|min of|record count$|count$)", re.IGNORECASE)
+# The date a file's rows are spread over, for "date range covered".
+_RANGE_COLUMN = {"activities": "ActivityDate", "leads": "CreatedDate", "lead_history": "CreatedDate",
+                 "opportunities": "CloseDate", "quotas": "StartDate", "users": "CreatedDate",
+                 "accounts": "CreatedDate", "currency_rates": "StartDate"}
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What one file gave: the object it holds, rows read and rejected, the dates it covers, what was wrong."""
+
+    file: str
+    object: str | None  # None: not recognised (or not readable)
+    table: str | None  # None: recognised but not read by the dashboard (yet), or not recognised
+    rows: int = 0
+    rejected: int = 0
+    first_day: str | None = None
+    last_day: str | None = None
+    problems: tuple[Problem, ...] = ()
+    columns: tuple[str, ...] = ()  # the file's own columns, to match by hand when not recognised
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The tables a set of files gave, the columns each table's files had, and a report per file."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    columns: dict[str, set[str]] = field(default_factory=dict)
+    reports: tuple[FileReport, ...] = ()
+
+    @property
+    def objects(self) -> set[str]:
+        return {r.object for r in self.reports if r.table is not None}
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(p for r in self.reports for p in r.problems)
+
+
+def export_files(folder: Path) -> list[Path]:
+    """The folder's export files (.csv, .xlsx, .zip in any case), in name order."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in EXTENSIONS and p.is_file())
+
+
+def _names_name(columns: set[str]) -> set[str]:
+    """A file with FirstName and LastName gives a Name."""
+    return columns | ({"name"} if {"lastname", "last name"} & columns else set())
+
+
+def recognise(file: str, columns: list[str], mapping: Mapping) -> str | None:
+    """The Salesforce object a file holds: the one its name says, else the one whose columns it matches best
+    (every required column present; ties are not guessed). None for an object not read yet.
+    Raises UnusableFile when nothing fits, explaining what to do."""
+    lowered = _names_name({str(c).strip().lower() for c in columns})
+    stem = Path(file).stem.lower()
+    by_name = {name.lower(): name for name in [*OBJECTS, *NOT_READ_YET]}
+    if stem in by_name:
+        return by_name[stem] if by_name[stem] in OBJECTS else None
+    summary_columns = [c for c in columns if _SUMMARY.match(str(c).strip())]
+    if summary_columns and not {"id"} & lowered:
+        raise UnusableFile(Problem(file, f"holds only a report's summary rows ({', '.join(summary_columns[:3])}); "
+                                         "export the report with 'Details Only' (Export > Details Only)"))
+    scores = {}
+    for name, obj in OBJECTS.items():
+        aliases = mapping.aliases(obj.table)
+        matched = {aliases[c] for c in lowered if c in aliases}
+        if set(TABLES[obj.table].required()) <= matched:
+            scores[name] = len(matched) + len(lowered & obj.signature)
+    if "Task" in scores and "Event" in scores:  # activities: an Event file has Event columns and no Task ones
+        scores.pop("Task" if lowered & _EVENT_ONLY and not lowered & _TASK_ONLY else "Event")
+    best = sorted(scores.items(), key=lambda item: -item[1])
+    if best and (len(best) == 1 or best[0][1] > best[1][1]):
+        return best[0][0]
+    shown = ", ".join(map(str, columns[:8])) + (", ..." if len(columns) > 8 else "")
+    if best:
+        raise UnusableFile(Problem(file, f"could hold {' or '.join(n for n, s in best if s == best[0][1])}; "
+                                         "name the file after the object (e.g. Lead.csv) or match its columns on "
+                                         "the Data page"))
+    raise UnusableFile(Problem(file, f"has columns no object we read is known by ({shown}); match them to an "
+                                     "object on the Data page, or add them to the mapping file"))
+
+
+def header_score(mapping: Mapping) -> Callable[[list[str]], int]:
+    """How many cells of a row name a column of some table: finds the header under a report's title rows."""
+    known = {name for obj in OBJECTS.values() for name in mapping.aliases(obj.table)}
+    return lambda cells: sum(str(c).strip().lower() in known for c in cells if c is not None)
+
+
+def _read(path: Path, shown: str, mapping: Mapping) -> tuple[pd.DataFrame, list[Problem]]:
+    """One file's cells as text, named `shown` in problems."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from kpi.sources.workbook import read_workbook
+            text, problems = read_workbook(path, header_score(mapping))
+        else:
+            text, problems = read_text(path)
+    except (pa.ArrowInvalid, UnicodeError, csv.Error) as error:
+        raise UnusableFile(Problem(shown, f"cannot be read as CSV: {error}")) from None
+    except UnusableFile as error:
+        raise UnusableFile(Problem(shown, error.problem.message, error.problem.row, error.problem.column)) from None
+    return text, [Problem(shown, p.message, p.row, p.column) for p in problems]
+
+
+def _expand(paths: list[Path], scratch: Path) -> Iterator[tuple[Path, str]]:
+    """Each file with the name problems will use; a .zip gives its members ('export.zip/Task.csv')."""
+    for path in paths:
+        if path.suffix.lower() != ".zip":
+            yield path, path.name
+            continue
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.namelist() if Path(m).suffix.lower() in EXTENSIONS[:2]
+                           and not Path(m).name.startswith(("._", "~$"))]
+                for member in members:
+                    target = scratch / str(len(list(scratch.iterdir()))) / Path(member).name
+                    target.parent.mkdir()
+                    target.write_bytes(archive.read(member))
+                    yield target, f"{path.name}/{member}"
+        except zipfile.BadZipFile:
+            yield path, path.name  # read as what it is not, it gets its own message
+
+
+def _mark_events(text: pd.DataFrame, is_event: bool) -> pd.DataFrame:
+    """Event files are Events; an id with the Event prefix 00U is an Event in any file."""
+    prefixed = text["Id"].str.startswith(EVENT_PREFIX).fillna(False)
+    return text.assign(IsEvent=(prefixed | is_event).astype(str))
+
+
+def _full_name(text: pd.DataFrame) -> pd.DataFrame:
+    """Name from FirstName and LastName when a file has no Name column (Lead and User exports)."""
+    columns = {str(c).strip().lower().replace(" ", ""): c for c in text.columns}
+    if "name" in columns or "fullname" in columns or "lastname" not in columns:
+        return text
+    first = text[columns["firstname"]].fillna("") if "firstname" in columns else ""
+    return text.assign(Name=(first + " " + text[columns["lastname"]].fillna("")).str.strip())
+
+
+def _day_range(frame: pd.DataFrame, table: str) -> tuple[str | None, str | None]:
+    column = _RANGE_COLUMN.get(table)
+    if column is None or frame.empty or frame[column].isna().all():
+        return None, None
+    days = frame[column]
+    return f"{days.min():%Y-%m-%d}", f"{days.max():%Y-%m-%d}"
+
+
+@dataclass
+class _Recognised:
+    report: FileReport
+    text: pd.DataFrame | None = None  # columns already canonical
+    columns: set[str] = field(default_factory=set)
+
+
+def _recognise_file(path: Path, shown: str, mapping: Mapping) -> _Recognised:
+    try:
+        raw, problems = _read(path, shown, mapping)
+        obj = recognise(path.name, list(raw.columns), mapping)
+    except UnusableFile as error:
+        return _Recognised(FileReport(shown, None, None, problems=(error.problem,)))
+    if obj is None:
+        return _Recognised(FileReport(shown, Path(path.name).stem, None, len(raw), columns=tuple(raw.columns)))
+    table = OBJECTS[obj].table
+    report = FileReport(shown, obj, table, len(raw), problems=tuple(problems), columns=tuple(raw.columns))
+    try:
+        text = match_columns(_full_name(raw), TABLES[table], shown, mapping.aliases(table))
+    except UnusableFile as error:
+        return _Recognised(FileReport(shown, obj, None, len(raw), problems=(*problems, error.problem),
+                                      columns=tuple(raw.columns)))
+    provided = {str(c) for c in text.columns[text.notna().any()]} | set(TABLES[table].required())
+    if table == "activities":
+        text = _mark_events(text, obj == "Event")
+        provided.add("IsEvent")
+    return _Recognised(report, text, provided)
+
+
+def read_files(paths: list[Path], mapping: Mapping = Mapping(), export_zone: str = "UTC",
+               known_users: pd.DataFrame | None = None, known_roles: pd.DataFrame | None = None,
+               progress: Progress | None = None) -> Batch:
+    """Read, recognise and conform every file; users first, so owner names in other files match them.
+    `known_users` / `known_roles` are those already in the store."""
+    with tempfile.TemporaryDirectory(prefix="kpi-import-") as scratch:
+        expanded = list(_expand(paths, Path(scratch)))
+        recognised = []
+        for step, (path, shown) in enumerate(expanded):
+            if progress:
+                progress(0.5 * step / max(len(expanded), 1), f"Reading {shown}")
+            recognised.append(_recognise_file(path, shown, mapping))
+    order = list(OBJECTS)
+    recognised.sort(key=lambda r: order.index(r.report.object) if r.report.table else len(order))
+    names = Names.of([r.text for r in recognised if r.report.table == "users"], known_users,
+                     [r.text for r in recognised if r.report.table == "user_roles"], known_roles)
+    frames: dict[str, list[pd.DataFrame]] = {}
+    columns: dict[str, set[str]] = {}
+    reports = []
+    for step, item in enumerate(recognised):
+        report = item.report
+        if item.text is None:
+            reports.append(report)
+            continue
+        if progress:
+            progress(0.5 + 0.5 * step / len(recognised), f"Checking {report.file}")
+        text, linked = link_names(item.text, report.table, report.file, names)
+        frame, found = conform(text, TABLES[report.table], report.file, export_zone=export_zone)
+        frames.setdefault(report.table, []).append(frame)
+        columns.setdefault(report.table, set()).update(item.columns)
+        first, last = _day_range(frame, report.table)
+        reports.append(FileReport(report.file, report.object, report.table, report.rows, report.rows - len(frame),
+                                  first, last, (*report.problems, *linked, *found), report.columns))
+    if names.new_roles is not None:  # role names in a users report with no UserRole file
+        frames.setdefault("user_roles", []).append(names.new_roles)
+        columns.setdefault("user_roles", set()).update({"Id", "Name"})
+    if progress:
+        progress(1.0, "Read")
+    tables = {name: pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+              for name, parts in frames.items()}
+    return Batch(tables, columns, tuple(reports))
+
