@@ -17,7 +17,11 @@ navigation = st.navigation([
 try:
     use = data.loaded()
 except SourceError as error:
-    st.error(f"The data source cannot be read: {error}. Set KPI_SOURCE to 'sample' or a folder of CSV exports.")
+    st.error(f"The data source cannot be read: {error}. Import exports on the Data page, or set KPI_SOURCE to "
+             "'sample', 'store' or a folder of exports.")
+    if navigation.title != "Data":  # the Data page can still import
+        st.stop()
+    navigation.run()
     st.stop()
 state.sidebar(use.facts)
 widgets.data_status(use.facts, use.notice)

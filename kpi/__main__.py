@@ -1,4 +1,4 @@
-"""Command line: `python -m kpi summary|list|sample|bench` (DESIGN.md "Command line contract")."""
+"""Command line: `python -m kpi summary|import|imports|list|sample|bench` (DESIGN.md "Command line contract")."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import pandas as pd
 
 from kpi.periods import FiscalCalendar, parse_day
 from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
-from kpi.schema import Org
-from kpi.sources import SourceError, load
+from kpi.schema import Org, Problem
+from kpi.sources import SourceError, import_files, load, store_root
+from kpi.sources.labels import Mapping
+from kpi.store import Store, StoreError
 from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
 
 _SECTIONS = {family.value: [k for k in SUMMARY_KEYS if KPIS[k].family is family] for family in Family}
@@ -44,24 +46,28 @@ def _report(org: Org) -> None:
     if org.missing:
         print(f"missing: {', '.join(f'{name}.csv' for name in org.missing)} (figures from them are empty)",
               file=sys.stderr)
-    for problem in org.problems[:_PROBLEMS_SHOWN]:
+    _report_problems(org.problems)
+
+
+def _report_problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems[:_PROBLEMS_SHOWN]:
         print(f"problem: {problem}", file=sys.stderr)
-    if len(org.problems) > _PROBLEMS_SHOWN:
-        print(f"... and {len(org.problems) - _PROBLEMS_SHOWN} more problems", file=sys.stderr)
+    if len(problems) > _PROBLEMS_SHOWN:
+        print(f"... and {len(problems) - _PROBLEMS_SHOWN} more problems", file=sys.stderr)
 
 
-def _table(reps: pd.DataFrame, team: pd.Series, title: str) -> str:
+def _table(reps: pd.DataFrame, team: pd.Series, title: str, currency: str | None) -> str:
     """The scorecard as readable text: one block per KPI family, a row per rep and the team."""
     blocks = [title]
     for section, keys in _SECTIONS.items():
         rows = pd.concat([reps.set_index("Name")[keys], team[keys].to_frame("TEAM").T])
-        shown = pd.DataFrame({KPIS[k].label: rows[k].map(lambda v, k=k: KPIS[k].format(v)) for k in keys})
+        shown = pd.DataFrame({KPIS[k].label: rows[k].map(lambda v, k=k: KPIS[k].format(v, currency=currency)) for k in keys})
         blocks.append(f"\n{section}\n{shown.rename_axis(None).to_string()}")
     return "\n".join(blocks)
 
 
 def _summary(args: argparse.Namespace) -> int:
-    org = load(args.source, args.goals, args.export_tz)
+    org = load(args.source, args.goals, args.export_tz, store=args.store)
     _report(org)
     facts = prepare(org)
     as_of = args.as_of or default_as_of(facts)
@@ -75,7 +81,38 @@ def _summary(args: argparse.Namespace) -> int:
     else:
         reps = rep_table(facts, as_of, calendar, args.team)
         title = f"As of {as_of:%Y-%m-%d} ({calendar.quarter(as_of).name})" + (f", team {args.team}" if args.team else "")
-        print(_table(reps, team_row(reps, as_of, calendar), title))
+        print(_table(reps, team_row(reps, as_of, calendar), title, org.currency))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Files into the local store; a line per file on stdout, problems on stderr. Exit 2 when no file could
+    be used, 1 when some could not, 0 when all were imported."""
+    absent = [str(p) for p in args.files if not p.is_file()]
+    if absent:
+        raise SourceError(f"no such file: {', '.join(absent)}")
+    store = Store(args.store or store_root())
+    mapping = Mapping.load(args.mapping) if args.mapping else None
+    batch, record = import_files(store, args.files, f"files {', '.join(p.name for p in args.files)}",
+                                 args.export_tz, mapping,
+                                 lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr))
+    for report in batch.reports:
+        what = report.object or "not recognised"
+        read = f"{report.rows - report.rejected:,} rows, {report.rejected:,} rejected" if report.table else "not read"
+        days = f", {report.first_day} to {report.last_day}" if report.first_day else ""
+        print(f"{report.file}: {what}, {read}{days}")
+    _report_problems(batch.problems)
+    if record is None:
+        print("nothing imported: no file gave a table", file=sys.stderr)
+        return 2
+    print(f"import {record.id} stored in {store.root} (version {store.version()})")
+    return 1 if any(r.object is None or (r.table is None and r.problems) for r in batch.reports) else 0
+
+
+def _imports(args: argparse.Namespace) -> int:
+    for record in Store(args.store or store_root()).imports():
+        tables = ", ".join(f"{name} {rows:,}" for name, rows in record.rows.items())
+        print(f"{record.id:4} {record.at}  {record.source}: {tables}")
     return 0
 
 
@@ -104,7 +141,9 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m kpi", description="Sales-team KPIs from Salesforce data.")
     commands = top.add_subparsers(dest="command", required=True)
     s = commands.add_parser("summary", help="scorecard of every rep and the team, as JSON or a table")
-    s.add_argument("--source", required=True, help="'sample', or a folder of Salesforce CSV exports")
+    s.add_argument("--source", required=True,
+                   help="'sample', 'store' (the local store), or a folder or .zip of Salesforce exports")
+    s.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
     s.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: the data's newest activity day)")
     s.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
     s.add_argument("--goals", type=Path, help="goals CSV (default: goals.csv in the source folder)")
@@ -112,6 +151,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("json", "table"), default="json")
     s.add_argument("--team", help="only this team's reps; 'team' totals them")
     s.set_defaults(run=_summary)
+    i = commands.add_parser("import", help="read export files (CSV, .xlsx, .zip) into the local store")
+    i.add_argument("files", nargs="+", type=Path)
+    i.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
+    i.add_argument("--export-tz", type=_zone, default="UTC", help="time zone of report date-times without offset")
+    i.add_argument("--mapping", type=Path, help="mapping file for custom fields and labels (default: the store's "
+                                                "mapping.toml)")
+    i.set_defaults(run=_import)
+    h = commands.add_parser("imports", help="the local store's import history")
+    h.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
+    h.set_defaults(run=_imports)
     commands.add_parser("list", help="every KPI of the registry").set_defaults(run=_list)
     g = commands.add_parser("sample", help="write the bundled sample org (data/sample) or a copy elsewhere")
     g.add_argument("--out", type=Path, help="folder to write to instead of data/sample")
@@ -128,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except SourceError as error:
+    except (SourceError, StoreError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -58,12 +58,13 @@ class KPI:
         """What a hover shows: the meaning, the formula and the span."""
         return f"{self.help}\n\nFormula: {self.formula}\n\nCounted over: {self.grain.value}."
 
-    def format(self, value: float | None, compact: bool = False) -> str:
-        """The value as a person reads it ('—' when undefined)."""
+    def format(self, value: float | None, compact: bool = False, currency: str | None = None) -> str:
+        """The value as a person reads it ('—' when undefined); money in `currency` (default: dollars)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "—"
         if self.unit is Unit.CURRENCY:
-            return _money(value) if compact else f"${value:,.0f}"
+            sign = _SIGNS.get(currency or "USD", f"{currency} ")
+            return _money(value, sign) if compact else f"{sign}{value:,.0f}"
         if self.unit is Unit.PERCENT:
             return f"{value:.0%}"
         if self.unit is Unit.MULTIPLE:
@@ -71,11 +72,14 @@ class KPI:
         return f"{value:,.0f}"
 
 
-def _money(value: float) -> str:
+_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def _money(value: float, sign: str) -> str:
     for size, suffix in ((1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
-            return f"${value / size:,.1f}{suffix}"
-    return f"${value:,.0f}"
+            return f"{sign}{value / size:,.1f}{suffix}"
+    return f"{sign}{value:,.0f}"
 
 
 _ACT, _FUN, _REV = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE

@@ -1,26 +1,91 @@
-"""Data: where the figures come from, what each file gave, what is missing and what was wrong."""
+"""Data: import exports into the local store, see what each file gave, and where the figures come from."""
+
+import os
+from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
 
 from kpi.schema import TABLES
-from ui import data, state
+from kpi.sources import SourceError, mapping_for, store_root
+from kpi.sources.files import OBJECTS
+from kpi.store import Store, StoreError
+from ui import data, imports, state
 
 state.require_frame()
-facts = data.facts()
-org = facts.org
 st.title("Data")
-st.markdown(f"Source: **{data.Source.from_environment().label()}**")
-st.dataframe(pd.DataFrame({"table": list(TABLES), "rows": [len(getattr(org, name)) for name in TABLES],
-                           "from": [", ".join(f"{o}.csv" for o in t.objects) for t in TABLES.values()]}),
-             hide_index=True, key="tables")
-if org.missing:
-    st.info("Not in the source: " + ", ".join(f"{name}.csv" for name in org.missing)
-            + ". Figures that need them are left empty and say so.")
-if org.problems:
-    st.subheader(f"{len(org.problems)} problems")
-    st.caption("Rows with an unreadable value were skipped; everything else was loaded.")
-    st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
-                               for p in org.problems]), hide_index=True, key="problems")
-else:
-    st.success("Every file read without a problem.")
+source = data.Source.from_environment()
+try:
+    org = data.facts().org
+except SourceError:
+    org = None  # the frame already said why; importing still works
+
+# --- Import -------------------------------------------------------------------------------------------------
+st.subheader("Import Salesforce exports")
+st.caption("Drop Data Loader or Data Export CSVs, report exports (CSV or .xlsx) or a .zip of them, with any "
+           "file names: each file is recognised from its columns. Importing replaces rows by Id and keeps the "
+           "history of every import.")
+uploads = st.file_uploader("Export files", type=["csv", "xlsx", "zip"], accept_multiple_files=True,
+                           key=f"uploads_{st.session_state.get('imported', 0)}")  # a new key empties it
+zones = sorted(available_timezones())
+zone = st.selectbox("Time zone of report date-times (the exporting user's)", zones,
+                    index=zones.index(os.environ.get("KPI_EXPORT_TZ", "UTC")), key="export_zone")
+checked = imports.staged(uploads, zone)
+if checked is not None:
+    st.dataframe(imports.file_table(checked.batch.reports), hide_index=True, key="checked_files")
+    problems = imports.problem_table(checked.batch.reports)
+    if not problems.empty:
+        st.caption(f"{len(problems)} problems: rows with an unreadable value are skipped, the rest is imported.")
+        st.dataframe(problems, hide_index=True, key="checked_problems")
+    for report in [r for r in checked.batch.reports if r.object is None and r.columns]:
+        with st.expander(f"Match the columns of {report.file}", expanded=True):
+            obj = st.selectbox("This file holds", list(OBJECTS), key=f"object_{report.file}")
+            table = OBJECTS[obj].table
+            guesses = imports.suggested(table, report.columns, mapping_for(store_root()))
+            choices = ["—", *report.columns]
+            matches = {column: st.selectbox(f"{column}{' (needed)' if column in TABLES[table].required() else ''}",
+                                            choices, index=choices.index(guesses[column] or "—"),
+                                            key=f"match_{report.file}_{column}")
+                       for column in TABLES[table].columns()}
+            chosen = {column: name for column, name in matches.items() if name != "—"}
+            lacking = [c for c in TABLES[table].required() if c not in chosen]
+            if st.button("Save as mapping and check again", key=f"save_{report.file}", disabled=bool(lacking),
+                         help=f"Match {', '.join(lacking)} first" if lacking else None):
+                path = imports.save_mapping(obj, chosen)
+                st.toast(f"Saved {path.name}")
+                st.rerun()
+    usable = [r for r in checked.batch.reports if r.table]
+    if st.button(f"Import {len(usable)} file{'s' if len(usable) != 1 else ''} into the store", type="primary",
+                 disabled=not usable, key="import"):
+        record = imports.commit(checked, zone)
+        st.session_state["imported"] = record.id if record else None
+        st.rerun()
+if st.session_state.get("imported"):
+    st.success(f"Import {st.session_state['imported']} is stored; every page now shows it.")
+
+# --- What is in use -------------------------------------------------------------------------------------------
+st.subheader("In use")
+st.markdown(f"Source: **{source.label()}**"
+            + (f" · amounts in **{org.currency}**" if org is not None and org.currency else ""))
+if org is not None:
+    st.dataframe(pd.DataFrame({"table": list(TABLES), "rows": [len(getattr(org, name)) for name in TABLES],
+                               "from": [", ".join(t.objects) for t in TABLES.values()]}),
+                 hide_index=True, key="tables")
+    if org.missing:
+        st.info("Not in the data: " + ", ".join(org.missing)
+                + ". Figures that need them are left empty and say so.")
+    if org.problems:
+        st.caption(f"{len(org.problems)} problems: rows with an unreadable value were skipped; everything else "
+                   "was loaded.")
+        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
+                                   for p in org.problems]), hide_index=True, key="problems")
+    else:
+        st.success("Every file read without a problem.")
+try:
+    history = Store(store_root()).imports()
+except StoreError as error:
+    st.error(f"The local store cannot be read: {error}")
+    history = []
+if history:
+    st.subheader("Import history")
+    st.dataframe(imports.history_table(history), hide_index=True, key="history")

@@ -10,14 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from kpi.periods import FiscalCalendar
-from kpi.sources import load, sample
-from kpi.sources.files import export_files as csv_files
+from kpi.sources import load, sample, store_root
+from kpi.sources.files import export_files
+from kpi.store import Store, StoreError
 from kpi.summary import Facts, prepare, rep_table, team_row
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where the data comes from: KPI_SOURCE ('sample' or a folder of exports), KPI_GOALS, KPI_EXPORT_TZ."""
+    """Where the data comes from: KPI_SOURCE ('sample', 'store' or a folder of exports; default: the local
+    store once something was imported into it, else the sample), KPI_GOALS, KPI_EXPORT_TZ."""
 
     name: str
     goals: str | None
@@ -25,18 +27,25 @@ class Source:
 
     @classmethod
     def from_environment(cls) -> Source:
-        return cls(os.environ.get("KPI_SOURCE", "sample"), os.environ.get("KPI_GOALS") or None,
+        try:
+            default = "sample" if Store(store_root()).is_empty() else "store"
+        except StoreError:
+            default = "store"  # loading it says what is wrong with it
+        return cls(os.environ.get("KPI_SOURCE") or default, os.environ.get("KPI_GOALS") or None,
                    os.environ.get("KPI_EXPORT_TZ", "UTC"))
 
     def label(self) -> str:
-        return "bundled sample org" if self.name == "sample" else f"exports in {self.name}"
+        return {"sample": "bundled sample org", "store": "imported data (local store)"}.get(
+            self.name, f"exports in {self.name}")
 
     def version(self) -> str:
-        """Changes when the files change, so edited exports are read again."""
+        """Changes when the data changes (files edited, an import committed), so it is read again."""
+        if self.name == "store":
+            return f"store:{Store(store_root()).version()}:{self.goals}"
         if self.name == "sample" and not self.goals:
             return sample.fingerprint()
         folder = sample.FOLDER if self.name == "sample" else Path(self.name)
-        files = (csv_files(folder) if folder.is_dir() else []) + ([Path(self.goals)] if self.goals else [])
+        files = (export_files(folder) if folder.is_dir() else []) + ([Path(self.goals)] if self.goals else [])
         return ";".join(f"{f.name}:{f.stat().st_mtime_ns}" for f in files if f.is_file())
 
 
@@ -75,9 +84,9 @@ def loaded() -> Loaded:
     if good is not None and good.version != version:
         lost = sorted(set(found.org.missing) - set(good.facts.org.missing))
         if lost:
-            reasons = [str(p) for p in found.org.problems if p.file.rsplit(".", 1)[0] in lost]
+            reasons = [str(p) for p in found.org.problems[:3]]
             return Loaded(source, good.version, good.facts,
-                          f"{', '.join(f'{obj}.csv' for obj in lost)} could not be read: "
+                          f"The {', '.join(lost)} export{'s' if len(lost) > 1 else ''} could not be read: "
                           f"{'; '.join(reasons) or 'the file is gone'}. Showing the data loaded before.")
     _last_good()[source] = Loaded(source, version, found)
     return _last_good()[source]

@@ -10,19 +10,26 @@ import streamlit as st
 from kpi.periods import elapsed_share
 from kpi.registry import KPIS, Unit
 from kpi.summary import Facts, unknown
+from ui import data
 from ui.data import Source
 from ui.state import Filters
 
-_NUMBER_FORMATS = {Unit.COUNT: "%d", Unit.CURRENCY: "dollar", Unit.PERCENT: "percent", Unit.MULTIPLE: "%.1fx"}
+_NUMBER_FORMATS = {Unit.COUNT: "%d", Unit.PERCENT: "percent", Unit.MULTIPLE: "%.1fx"}
+_MONEY_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}  # others: plain grouped digits
 
 
 def _missing(value: object) -> bool:
     return value is None or pd.isna(value)
 
 
+def _shown(name: str, value: float | None) -> str:
+    """A value as a card shows it, money in the data's corporate currency."""
+    return KPIS[name].format(value, compact=True, currency=data.facts().org.currency)
+
+
 def _signed(name: str, change: float) -> str:
     """A change with its sign first (Streamlit reads the arrow from it): '-$66.6k', '+12'."""
-    return ("-" if change < 0 else "+") + KPIS[name].format(abs(change), compact=True)
+    return ("-" if change < 0 else "+") + _shown(name, abs(change))
 
 
 def metric(name: str, value: float | None, target: float | None = None) -> None:
@@ -31,10 +38,10 @@ def metric(name: str, value: float | None, target: float | None = None) -> None:
     kpi = KPIS[name]
     delta = None
     if not _missing(target) and not _missing(value):
-        delta = f"{_signed(name, value - target)} vs {KPIS[name].format(target, compact=True)}"
+        delta = f"{_signed(name, value - target)} vs {_shown(name, target)}"
     elif name == "pace" and not _missing(value):
         delta = f"{_signed(name, value - 1)} vs 100%"
-    st.metric(kpi.label, kpi.format(value, compact=True), delta, help=kpi.tooltip(), border=True)
+    st.metric(kpi.label, _shown(name, value), delta, help=kpi.tooltip(), border=True)
 
 
 def cards(row: pd.Series, specs: list[tuple[str, str | None]], per_row: int = 3) -> None:
@@ -47,8 +54,11 @@ def cards(row: pd.Series, specs: list[tuple[str, str | None]], per_row: int = 3)
 
 def column_config(names: list[str]) -> dict[str, st.column_config.Column]:
     """Table columns labelled, formatted and explained by the registry."""
-    return {name: st.column_config.NumberColumn(KPIS[name].label, help=KPIS[name].tooltip(),
-                                                format=_NUMBER_FORMATS[KPIS[name].unit])
+    currency = data.facts().org.currency
+    money = _MONEY_FORMATS.get(currency or "USD", "localized")
+    return {name: st.column_config.NumberColumn(
+                KPIS[name].label + (f" ({currency})" if KPIS[name].unit is Unit.CURRENCY and currency else ""),
+                help=KPIS[name].tooltip(), format=_NUMBER_FORMATS.get(KPIS[name].unit, money))
             for name in names}
 
 

@@ -11,7 +11,7 @@ from kpi.currency import to_corporate
 from kpi.schema import TABLES, Org, Problem
 from kpi.sources.files import Batch, Progress, export_files, read_files
 from kpi.sources.labels import Mapping
-from kpi.store import FileRecord, ImportRecord, Store
+from kpi.store import FileRecord, ImportRecord, Store, StoreError
 
 # The objects whose absence makes figures unknown (named in "missing"); rates are optional.
 EXPECTED = ("User", "UserRole", "Task", "Event", "Lead", "LeadHistory", "Opportunity", "ForecastingQuota",
@@ -96,19 +96,23 @@ def store_org(store: Store, goals_file: Path | None = None) -> Org:
 
 
 def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
-         progress: Progress | None = None) -> Org:
-    """The org behind `source`: 'sample' (the bundled sample org), 'store' (the local store), or a folder
-    or .zip of exports."""
+         progress: Progress | None = None, store: Path | None = None) -> Org:
+    """The org behind `source`: 'sample' (the bundled sample org), 'store' (the local store at `store`,
+    default `store_root()`), or a folder or .zip of exports."""
     if goals_file is not None and not goals_file.is_file():
         raise SourceError(f"goals file {goals_file} does not exist")
     if source == "sample":
         from kpi.sources import sample
         return sample.load(goals_file, progress)
     if source == "store":
-        store = Store(store_root())
-        if store.is_empty():
-            raise SourceError(f"the store {store.root} is empty: import exports first (python -m kpi import FILES)")
-        return store_org(store, goals_file)
+        local = Store(store or store_root())
+        try:
+            if local.is_empty():
+                raise SourceError(f"the store {local.root} is empty: import exports first "
+                                  "(python -m kpi import FILES, or the Data page)")
+            return store_org(local, goals_file)
+        except StoreError as error:
+            raise SourceError(str(error)) from None
     if source == "salesforce":
         raise SourceError("a live Salesforce pull is not available yet: export CSV files and pass their folder")
     path = Path(source)

@@ -174,6 +174,8 @@ def _read(path: Path, shown: str, mapping: Mapping) -> tuple[pd.DataFrame, list[
         raise UnusableFile(Problem(shown, f"cannot be read as CSV: {error}")) from None
     except UnusableFile as error:
         raise UnusableFile(Problem(shown, error.problem.message, error.problem.row, error.problem.column)) from None
+    if text.empty:  # an export whose filter matched nothing: not an error, but worth saying
+        problems = [*problems, Problem(shown, "has a header but no rows")]
     return text, [Problem(shown, p.message, p.row, p.column) for p in problems]
 
 
@@ -229,9 +231,13 @@ class _Recognised:
 def _recognise_file(path: Path, shown: str, mapping: Mapping) -> _Recognised:
     try:
         raw, problems = _read(path, shown, mapping)
-        obj = recognise(path.name, list(raw.columns), mapping)
     except UnusableFile as error:
         return _Recognised(FileReport(shown, None, None, problems=(error.problem,)))
+    try:
+        obj = recognise(path.name, list(raw.columns), mapping)
+    except UnusableFile as error:  # its columns can still be matched by hand
+        return _Recognised(FileReport(shown, None, None, len(raw), problems=(*problems, error.problem),
+                                      columns=tuple(map(str, raw.columns))))
     if obj is None:
         return _Recognised(FileReport(shown, Path(path.name).stem, None, len(raw), columns=tuple(raw.columns)))
     table = OBJECTS[obj].table

@@ -29,6 +29,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from kpi.schema import Problem
 from kpi.sources.conform import UnusableFile
+from kpi.sources.csv_text import looks_like_html
 
 HEADER_SEARCH = 50  # the header is the best-scoring of the sheet's first non-empty rows
 # A total row's label: Lightning 'Subtotal', 'Total', 'Sum of Amount', 'Record Count', 'Count';
@@ -45,6 +46,13 @@ def read_workbook(path: Path, header_score: Callable[[list[str]], int]) -> tuple
     """Every detail cell of the first sheet with data as text (empty cells NA), indexed by Excel row, under the
     header row that `header_score` (how many of a row's cells are known column labels) rates best; and problems
     that do not stop the reading (other sheets with data are not read)."""
+    with path.open("rb") as handle:
+        start = handle.read(1024)
+    if not start.strip():
+        raise UnusableFile(Problem(path.name, "is empty"))
+    if looks_like_html(start):  # a failed download, or Classic's HTML 'Excel' export, under a workbook's name
+        raise UnusableFile(Problem(path.name, "is not a readable .xlsx workbook: it is a web page (HTML); export "
+                                              "the report again as .xlsx or CSV (Export > Details Only)"))
     try:
         with path.open("rb") as handle:
             text, merges, sheets = _read_sheet(handle)
@@ -54,7 +62,7 @@ def read_workbook(path: Path, header_score: Callable[[list[str]], int]) -> tuple
                                    "is read")] if len(sheets) > 1 else []
     rows = text.index[text.notna().any(axis=1)]
     if rows.empty:
-        return pd.DataFrame(), problems
+        raise UnusableFile(Problem(path.name, "is empty: its sheets hold no cells"))
     scores = [header_score(text.loc[row].fillna("").tolist()) for row in rows[:HEADER_SEARCH]]
     header = rows[int(np.argmax(scores))]
     columns = [c for c in text.columns if pd.notna(text.at[header, c])]

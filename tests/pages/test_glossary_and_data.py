@@ -59,7 +59,7 @@ def test_a_file_that_stops_reading_keeps_the_last_good_data(app, tmp_path, monke
     data._facts.clear()  # even once the loads themselves are evicted from the cache
     at = app(team="ADR")
     assert {m.label: m.value for m in at.metric}["Calls today"] == "1"  # the last good data, still in use
-    assert at.warning[0].value.startswith("User.csv could not be read: User.csv: lacks the column Id")
+    assert at.warning[0].value.startswith("The User export could not be read: User.csv: lacks the column Id")
     assert "Showing the data loaded before" in at.warning[0].value
 
 
