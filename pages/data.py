@@ -35,7 +35,8 @@ if checked is not None:
     st.dataframe(imports.file_table(checked.batch.reports), hide_index=True, key="checked_files")
     problems = imports.problem_table(checked.batch.reports)
     if not problems.empty:
-        st.caption(f"{len(problems)} problems: rows with an unreadable value are skipped, the rest is imported.")
+        st.caption(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}: rows with an unreadable value are "
+                   "skipped, the rest is imported.")
         st.dataframe(problems, hide_index=True, key="checked_problems")
     for report in [r for r in checked.batch.reports if r.object is None and r.columns]:
         with st.expander(f"Match the columns of {report.file}", expanded=True):
@@ -80,7 +81,7 @@ if org is not None:
         st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
                                    for p in org.problems]), hide_index=True, key="problems")
     else:
-        st.success("Every file read without a problem.")
+        st.success("No problem in the data in use.")
 try:
     history = Store(store_root()).imports()
 except StoreError as error:

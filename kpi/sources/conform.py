@@ -99,9 +99,11 @@ def _decimal_comma(numbers: pd.Series) -> bool:
 
 def money(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts and their currency codes from cells like '1234.5', 'USD 1,234.00', '$1,234.00' or '1.234,00 €'
-    (spaces, no-break spaces and apostrophes as thousands separators are allowed). A cell that does not read
-    as exactly one amount is NA, never a guess."""
+    (spaces, no-break spaces and apostrophes as thousands separators are allowed; a sign may precede the
+    symbol, '-$5', as spreadsheets write it). A cell that does not read as exactly one amount is NA, never a
+    guess."""
     cells = text.str.replace(r"(?<=\d)[\s\u00a0\u202f'](?=\d)", "", regex=True).str.strip()
+    cells = cells.str.replace(r"^([-+])\s*([A-Z]{3}|[^\d\s.,+-]{1,3})\s*(?=\d)", r"\2\1", regex=True)  # '-$5'
     parts = cells.str.extract(_MONEY)
     marks = parts["before"].fillna(parts["after"])
     codes = marks.map(lambda mark: _SYMBOLS.get(mark, mark if mark.isalpha() and mark.isupper() else None),
@@ -155,7 +157,8 @@ def match_columns(text: pd.DataFrame, table: Table, file: str, aliases: dict[str
         raise UnusableFile(Problem(file, f"lacks the column{'s' if len(absent) > 1 else ''} "
                                            f"{', '.join(absent)} needed for {table.name}"))
     matched = text[list(chosen)].set_axis(list(chosen.values()), axis=1)
-    return matched.reindex(columns=list(table.columns())).astype("str")
+    absent = {c: pd.Series(np.nan, index=text.index, dtype="str") for c in table.columns() if c not in matched}
+    return matched.assign(**absent)[list(table.columns())]
 
 
 def _cell_problems(cells: pd.Series, complaint: str, file: str, column: str) -> list[Problem]:

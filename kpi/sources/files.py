@@ -22,7 +22,7 @@ from kpi.ids import EVENT_PREFIX
 from kpi.schema import TABLES, Problem
 from kpi.sources.conform import UnusableFile, conform, match_columns
 from kpi.sources.csv_text import read_text
-from kpi.sources.labels import Mapping
+from kpi.sources.labels import REPORT_LABELS, Mapping
 from kpi.sources.names import Names, link_names
 
 Progress = Callable[[float, str], None]
@@ -74,6 +74,7 @@ NOT_READ_YET = frozenset({"OpportunityHistory", "OpportunityFieldHistory", "Oppo
                           "Campaign", "CampaignMember"})
 _TASK_ONLY = _sig("TaskSubtype", "Task Subtype", "Status", "Priority", "CallType", "Call Result")
 _EVENT_ONLY = _sig("StartDateTime", "EndDateTime", "DurationInMinutes", "Start", "End", "Duration")
+_NEAR = 3  # a file naming this many columns of one object, and lacking some it needs, is said to look like it
 _SUMMARY = re.compile(r"^(sum of|average of|avg of|max of|min of|record count$|count$)", re.IGNORECASE)
 # The date a file's rows are spread over, for "date range covered".
 _RANGE_COLUMN = {"activities": "ActivityDate", "leads": "CreatedDate", "lead_history": "CreatedDate",
@@ -136,12 +137,16 @@ def recognise(file: str, columns: list[str], mapping: Mapping) -> str | None:
     if summary_columns and not {"id"} & lowered:
         raise UnusableFile(Problem(file, f"holds only a report's summary rows ({', '.join(summary_columns[:3])}); "
                                          "export the report with 'Details Only' (Export > Details Only)"))
-    scores = {}
+    scores, near = {}, {}
     for name, obj in OBJECTS.items():
         aliases = mapping.aliases(obj.table)
         matched = {aliases[c] for c in lowered if c in aliases}
-        if set(TABLES[obj.table].required()) <= matched:
-            scores[name] = len(matched) + len(lowered & obj.signature)
+        lacking = [c for c in TABLES[obj.table].required() if c not in matched]
+        score = len(matched) + len(lowered & obj.signature)
+        if not lacking:
+            scores[name] = score
+        else:
+            near[name] = (score, lacking)
     if "Task" in scores and "Event" in scores:  # activities: an Event file has Event columns and no Task ones
         scores.pop("Task" if lowered & _EVENT_ONLY and not lowered & _TASK_ONLY else "Event")
     best = sorted(scores.items(), key=lambda item: -item[1])
@@ -152,6 +157,15 @@ def recognise(file: str, columns: list[str], mapping: Mapping) -> str | None:
         raise UnusableFile(Problem(file, f"could hold {' or '.join(n for n, s in best if s == best[0][1])}; "
                                          "name the file after the object (e.g. Lead.csv) or match its columns on "
                                          "the Data page"))
+    closest = sorted(near.items(), key=lambda item: -item[1][0])
+    if closest and closest[0][1][0] >= _NEAR and (len(closest) == 1 or closest[0][1][0] > closest[1][1][0]):
+        name, (_, lacking) = closest[0]  # a report without its id column, most often
+        labels = REPORT_LABELS.get(OBJECTS[name].table, {})
+        named = ", ".join(f"{c} ('{labels[c][0]}')" if c in labels else c for c in lacking)
+        article = "an" if name[0] in "AEIOU" else "a"
+        raise UnusableFile(Problem(file, f"looks like {article} {name} export but lacks {named}; add "
+                                         f"{'it' if len(lacking) == 1 else 'them'} to the report and export again, "
+                                         "or match the columns on the Data page"))
     raise UnusableFile(Problem(file, f"has columns no object we read is known by ({shown}); match them to an "
                                      "object on the Data page, or add them to the mapping file"))
 
@@ -165,7 +179,7 @@ def header_score(mapping: Mapping) -> Callable[[list[str]], int]:
 def _read(path: Path, shown: str, mapping: Mapping) -> tuple[pd.DataFrame, list[Problem]]:
     """One file's cells as text, named `shown` in problems."""
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if path.suffix.lower() == ".xlsx":
             from kpi.sources.workbook import read_workbook
             text, problems = read_workbook(path, header_score(mapping))
         else:

@@ -2,8 +2,8 @@
 
 Reports print people by full name ('Alice Adams'), not id. A name is matched to the users of the same import
 and of the store, case- and space-insensitively; a name that matches no user, or several, is reported by
-file and row. In a field-history report an owner that is no known user (a queue's name) stands for an owner
-who is no rep, so the lead counts for nobody then, as a queue-owned lead does.
+file and row. A lead owner that is no known user (a queue's name, in a leads report or a field-history report)
+stands for an owner who is no rep, so the lead counts for nobody then, as a queue-owned lead does.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ _AMBIGUOUS = "\x00ambiguous"
 _PEOPLE = {"users": ("ManagerId",), "activities": ("OwnerId",), "leads": ("OwnerId",),
            "opportunities": ("OwnerId",), "quotas": ("QuotaOwnerId",), "accounts": ("OwnerId",)}
 _LISTED = 10  # unmatched names reported one by one per column
+_QUEUE_OWNED = frozenset({"leads"})  # tables whose owner may be a queue, which reports print by its name
 
 
 def _normal(names: pd.Index | pd.Series) -> pd.Index | pd.Series:
@@ -121,7 +122,7 @@ def link_names(text: pd.DataFrame, table: str, file: str, names: Names) -> tuple
         text.loc[named, "DataType"] = "EntityId"
         return text, problems
     for column in _PEOPLE.get(table, ()):
-        text, found = _people(text, column, file, names, None)
+        text, found = _people(text, column, file, names, NOT_A_USER if table in _QUEUE_OWNED else None)
         problems += found
     if table == "users":
         where = _named(text["UserRoleId"])

@@ -30,13 +30,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _running_server():
-    """A fresh `streamlit run dashboard.py` on a free port, stopped afterwards."""
+def _running_server(env: dict[str, str] | None = None):
+    """A fresh `streamlit run dashboard.py` on a free port (on the sample org unless `env` says), stopped
+    afterwards."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "KPI_SOURCE": "sample"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, "KPI_SOURCE": "sample", **(env or {})}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -120,4 +122,35 @@ def test_a_bookmarked_deep_link_is_the_first_request_of_a_fresh_server(browser):
         links = [text.split()[-1] for text in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
         assert links == ["Team", "Rep", "Glossary", "Data"]  # (each text starts with its icon's name)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
+        page.close()
+
+
+def test_files_dropped_on_the_data_page_are_checked_and_imported(browser, tmp_path):
+    from kpi.sources import sample
+    from kpi.store import Store
+    store = tmp_path / "store"
+    report = tmp_path / "report1700000000001.csv"  # a report export, named as Salesforce names them
+    report.write_text('"Opportunity ID","Opportunity Owner","Amount","Close Date","Closed","Won"\n'
+                      '"0065g00000AAAAA","Nobody Known","USD 1,500.00","11/03/2026","1","1"\n'
+                      '\n"Confidential Information - Do Not Distribute"\n', encoding="utf-8-sig")
+    folder = sample.ensure()
+    with _running_server({"KPI_SOURCE": "", "KPI_STORE": str(store)}) as url:
+        page = browser.new_page(viewport={"width": 1600, "height": 1800})
+        page.goto(f"{url}/data")
+        page.wait_for_selector(DONE, timeout=60_000)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            [folder / "User.csv", folder / "Opportunity.csv", report])
+        button = page.get_by_role("button", name="Import 3 files into the store")
+        button.wait_for(timeout=60_000)
+        page.wait_for_selector(DONE, timeout=60_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "data-checked.png"))
+        assert Store(store).is_empty()  # checking wrote nothing
+        button.click()
+        page.get_by_text("Import 1 is stored").wait_for(timeout=60_000)
+        page.wait_for_selector(DONE, timeout=60_000)
+        page.screenshot(path=str(SHOTS / "data-imported.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert Store(store).version() == 1
+        assert "imported data (local store)" in page.locator('[data-testid="stSidebar"]').inner_text()
         page.close()

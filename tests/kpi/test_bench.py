@@ -8,7 +8,7 @@ def test_bench_reports_each_figure_against_its_budget(tmp_path, monkeypatch, cap
     assert bench.main(tmp_path, runs=1) == 0
     out = capsys.readouterr().out
     assert "rows: User.csv 29," in out and "22 reps" in out
-    for figure in ("load CSV folder", "full summary (facts + summary)", "one-team recompute", "peak memory"):
+    for figure in ("load CSV folder", "import folder into a new store", "load from the store", "full summary (facts + summary)", "one-team recompute", "peak memory"):
         assert figure in out
     assert out.rstrip().endswith("within budget")
     assert (tmp_path / ".bench-org").is_file()  # the org is written once per folder, then reused
