@@ -13,13 +13,15 @@ import pandas as pd
 from kpi.periods import FiscalCalendar, parse_day
 from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
 from kpi.schema import Org, Problem
-from kpi.sources import SourceError, import_files, load, store_root
+from kpi.sources import DATE_ORDERS, SourceError, import_files, load, store_root
 from kpi.sources.labels import Mapping
 from kpi.store import Store, StoreError
 from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
 
 _SECTIONS = {family.value: [k for k in SUMMARY_KEYS if KPIS[k].family is family] for family in Family}
 _PROBLEMS_SHOWN = 20
+_DATE_ORDER = {"choices": list(DATE_ORDERS), "default": "auto",
+               "help": "order of numeric dates like 03/11/2026 in report exports (default: inferred per column)"}
 
 
 def _date(text: str) -> pd.Timestamp:
@@ -67,7 +69,7 @@ def _table(reps: pd.DataFrame, team: pd.Series, title: str, currency: str | None
 
 
 def _summary(args: argparse.Namespace) -> int:
-    org = load(args.source, args.goals, args.export_tz, store=args.store)
+    org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
     _report(org)
     facts = prepare(org)
     as_of = args.as_of or default_as_of(facts)
@@ -95,7 +97,8 @@ def _import(args: argparse.Namespace) -> int:
     mapping = Mapping.load(args.mapping) if args.mapping else None
     batch, record = import_files(store, args.files, f"files {', '.join(p.name for p in args.files)}",
                                  args.export_tz, mapping,
-                                 lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr))
+                                 lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr),
+                                 DATE_ORDERS[args.date_order])
     for report in batch.reports:
         what = report.object or "not recognised"
         read = f"{report.rows - report.rejected:,} rows, {report.rejected:,} rejected" if report.table else "not read"
@@ -148,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
     s.add_argument("--goals", type=Path, help="goals CSV (default: goals.csv in the source folder)")
     s.add_argument("--export-tz", type=_zone, default="UTC", help="time zone of report date-times without offset")
+    s.add_argument("--date-order", **_DATE_ORDER)
     s.add_argument("--format", choices=("json", "table"), default="json")
     s.add_argument("--team", help="only this team's reps; 'team' totals them")
     s.set_defaults(run=_summary)
@@ -155,6 +159,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", type=Path)
     i.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
     i.add_argument("--export-tz", type=_zone, default="UTC", help="time zone of report date-times without offset")
+    i.add_argument("--date-order", **_DATE_ORDER)
     i.add_argument("--mapping", type=Path, help="mapping file for custom fields and labels (default: the store's "
                                                 "mapping.toml)")
     i.set_defaults(run=_import)

@@ -1,13 +1,12 @@
 """Data: import exports into the local store, see what each file gave, and where the figures come from."""
 
-import os
 from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
 
 from kpi.schema import TABLES
-from kpi.sources import SourceError, mapping_for, store_root
+from kpi.sources import DATE_ORDERS, SourceError, mapping_for, store_root
 from kpi.sources.files import OBJECTS
 from kpi.store import Store, StoreError
 from ui import data, imports, state
@@ -28,9 +27,17 @@ st.caption("Drop Data Loader or Data Export CSVs, report exports (CSV or .xlsx) 
 uploads = st.file_uploader("Export files", type=["csv", "xlsx", "zip"], accept_multiple_files=True,
                            key=f"uploads_{st.session_state.get('imported', 0)}")  # a new key empties it
 zones = sorted(available_timezones())
-zone = st.selectbox("Time zone of report date-times (the exporting user's)", zones,
-                    index=zones.index(os.environ.get("KPI_EXPORT_TZ", "UTC")), key="export_zone")
-checked = imports.staged(uploads, zone)
+left, right = st.columns(2)
+zone = left.selectbox("Time zone of report date-times (the exporting user's)", zones,
+                      index=zones.index(source.export_zone) if source.export_zone in zones else zones.index("UTC"),
+                      key="export_zone")
+orders = list(DATE_ORDERS)
+order = right.selectbox("Dates like 03/11/2026 are", orders, key="date_order",
+                        index=orders.index(source.date_order) if source.date_order in orders else 0,
+                        format_func={"auto": "read one way per column (month first unless a value says)",
+                                     "day-first": "day first (3 November)",
+                                     "month-first": "month first (11 March)"}.get)
+checked = imports.staged(uploads, zone, DATE_ORDERS[order])
 if checked is not None:
     st.dataframe(imports.file_table(checked.batch.reports), hide_index=True, key="checked_files")
     problems = imports.problem_table(checked.batch.reports)
@@ -58,11 +65,13 @@ if checked is not None:
     usable = [r for r in checked.batch.reports if r.table]
     if st.button(f"Import {len(usable)} file{'s' if len(usable) != 1 else ''} into the store", type="primary",
                  disabled=not usable, key="import"):
-        record = imports.commit(checked, zone)
+        record = imports.commit(checked, zone, DATE_ORDERS[order])
         st.session_state["imported"] = record.id if record else None
         st.rerun()
 if st.session_state.get("imported"):
-    st.success(f"Import {st.session_state['imported']} is stored; every page now shows it.")
+    st.success(f"Import {st.session_state['imported']} is stored; every page now shows it." if source.name == "store"
+               else f"Import {st.session_state['imported']} is stored. This dashboard reads {source.label()} "
+                    "(KPI_SOURCE): start it without KPI_SOURCE to see the store.")
 
 # --- What is in use -------------------------------------------------------------------------------------------
 st.subheader("In use")

@@ -225,7 +225,10 @@ def report_frames(folder: Path) -> dict[str, pd.DataFrame]:
     roles = dict(zip(user_roles["Id"], user_roles["Name"]))
     loader["Lead"]["Name"] = (loader["Lead"]["FirstName"] + " " + loader["Lead"]["LastName"]).str.strip()
     history = loader["LeadHistory"]
-    loader["LeadHistory"] = history.loc[history["DataType"] != "EntityId"]  # a report shows the name rows
+    history = history.loc[history["DataType"] != "EntityId"]  # a report shows the name rows
+    if history.duplicated(["LeadId", "CreatedDate"]).any():  # minutes only: their order would be lost
+        raise ValueError("LeadHistory: two changes of one lead in one minute; a report cannot order them")
+    loader["LeadHistory"] = history.iloc[::-1]  # newest first, as a field-history report sorts by Edit Date
     frames = {}
     for report in REPORTS:
         source = loader[report.obj]
@@ -360,10 +363,9 @@ def _cell_values(frame: pd.DataFrame, report: Report, zone: str) -> pd.DataFrame
     out = {}
     for column in report.columns:
         values = frame[column.label]
-        if column.kind == "datetime":
-            values = values.dt.tz_convert(zone).dt.tz_localize(None).map(lambda t: t.to_pydatetime(), na_action="ignore")
-        elif column.kind == "date":
-            values = values.map(lambda t: t.to_pydatetime(), na_action="ignore")
+        if column.kind in ("datetime", "date"):
+            wall = values.dt.tz_convert(zone).dt.tz_localize(None) if column.kind == "datetime" else values
+            values = wall.map(lambda t: t.to_pydatetime(), na_action="ignore")
         elif column.kind == "bool":
             values = values.map({True: 1, False: 0})
         elif column.kind == "number":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from zoneinfo import available_timezones
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.periods import FiscalCalendar
-from kpi.sources import load, sample, store_root
+from kpi.sources import DATE_ORDERS, SourceError, load, sample, store_root
 from kpi.sources.files import export_files
 from kpi.store import Store, StoreError
 from kpi.summary import Facts, prepare, rep_table, team_row
@@ -19,11 +20,13 @@ from kpi.summary import Facts, prepare, rep_table, team_row
 @dataclass(frozen=True)
 class Source:
     """Where the data comes from: KPI_SOURCE ('sample', 'store' or a folder of exports; default: the local
-    store once something was imported into it, else the sample), KPI_GOALS, KPI_EXPORT_TZ."""
+    store once something was imported into it, else the sample), KPI_GOALS, KPI_EXPORT_TZ, KPI_DATE_ORDER
+    ('auto', 'day-first' or 'month-first')."""
 
     name: str
     goals: str | None
     export_zone: str
+    date_order: str = "auto"
 
     @classmethod
     def from_environment(cls) -> Source:
@@ -32,7 +35,7 @@ class Source:
         except StoreError:
             default = "store"  # loading it says what is wrong with it
         return cls(os.environ.get("KPI_SOURCE") or default, os.environ.get("KPI_GOALS") or None,
-                   os.environ.get("KPI_EXPORT_TZ", "UTC"))
+                   os.environ.get("KPI_EXPORT_TZ") or "UTC", os.environ.get("KPI_DATE_ORDER") or "auto")
 
     def label(self) -> str:
         return {"sample": "bundled sample org", "store": "imported data (local store)"}.get(
@@ -52,8 +55,12 @@ class Source:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _facts(source: Source, version: str) -> Facts:
     bar = st.progress(0.0, text=f"Loading the {source.label()}…")
+    if source.date_order not in DATE_ORDERS or source.export_zone not in available_timezones():
+        raise SourceError(f"KPI_DATE_ORDER must be one of {', '.join(DATE_ORDERS)} and KPI_EXPORT_TZ an IANA time "
+                          f"zone (e.g. Europe/Berlin); they are {source.date_order!r} and {source.export_zone!r}")
     org = load(source.name, Path(source.goals) if source.goals else None, source.export_zone,
-               progress=lambda done, step: bar.progress(0.9 * done, text=f"{step}…"))
+               progress=lambda done, step: bar.progress(0.9 * done, text=f"{step}…"),
+               day_first=DATE_ORDERS[source.date_order])
     bar.progress(0.9, text="Working out each record's day, stage and owner…")
     facts = prepare(org)
     bar.empty()

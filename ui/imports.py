@@ -33,20 +33,21 @@ class Staged:
         return sorted(self.folder.iterdir())
 
 
-def _key(uploads: list, zone: str, mapping: Mapping) -> str:
-    digest = hashlib.sha256(f"{zone}{sorted(mapping.columns.items())}".encode())
+def _key(uploads: list, zone: str, day_first: bool | None, mapping: Mapping) -> str:
+    digest = hashlib.sha256(f"{zone}{day_first}{sorted(mapping.columns.items())}".encode())
     for upload in uploads:
         digest.update(upload.name.encode() + upload.getvalue())
     return digest.hexdigest()
 
 
-def staged(uploads: list, zone: str) -> Staged | None:
-    """The uploads, checked once per distinct set of files, time zone and mapping (a rerun reuses it)."""
+def staged(uploads: list, zone: str, day_first: bool | None) -> Staged | None:
+    """The uploads, checked once per distinct set of files, time zone, date order and mapping (a rerun reuses
+    the check)."""
     if not uploads:
         return None
     store = Store(store_root())
     mapping = mapping_for(store.root)
-    key = _key(uploads, zone, mapping)
+    key = _key(uploads, zone, day_first, mapping)
     current = st.session_state.get(_STAGED)
     if current is not None and current.key == key:
         return current
@@ -56,7 +57,7 @@ def staged(uploads: list, zone: str) -> Staged | None:
     known = store.tables()
     bar = st.progress(0.0, text="Checking the files…")
     batch = read_files(sorted(folder.iterdir()), mapping, zone, known.get("users"), known.get("user_roles"),
-                       lambda done, step: bar.progress(done, text=f"{step}…"))
+                       lambda done, step: bar.progress(done, text=f"{step}…"), day_first)
     bar.empty()
     if current is not None:
         shutil.rmtree(current.folder, ignore_errors=True)
@@ -64,11 +65,12 @@ def staged(uploads: list, zone: str) -> Staged | None:
     return st.session_state[_STAGED]
 
 
-def commit(files: Staged, zone: str) -> ImportRecord | None:
+def commit(files: Staged, zone: str, day_first: bool | None) -> ImportRecord | None:
     """The checked files merged into the store, with progress; None when no file gave a table."""
     bar = st.progress(0.0, text="Importing…")
     _, record = import_files(Store(store_root()), files.paths, "upload", zone,
-                             progress=lambda done, step: bar.progress(0.95 * done, text=f"{step}…"))
+                             progress=lambda done, step: bar.progress(0.95 * done, text=f"{step}…"),
+                             day_first=day_first)
     bar.empty()
     st.session_state.pop(_STAGED, None)
     shutil.rmtree(files.folder, ignore_errors=True)

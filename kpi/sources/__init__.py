@@ -18,6 +18,7 @@ EXPECTED = ("User", "UserRole", "Task", "Event", "Lead", "LeadHistory", "Opportu
             "Account", "goals")
 STORE = Path(__file__).resolve().parents[2] / "data" / "store"
 MAPPING_FILE = "mapping.toml"
+DATE_ORDERS = {"auto": None, "day-first": True, "month-first": False}  # the setting's values -> day_first
 
 
 class SourceError(ValueError):
@@ -50,32 +51,35 @@ def _one_per_id(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def org_of(tables: dict[str, pd.DataFrame], objects: set[str], problems: tuple[Problem, ...]) -> Org:
     """The Org these tables make: amounts in the corporate currency, and which expected objects are missing
-    (an activity file with Event rows delivers Events too)."""
+    (an activity file with Event rows delivers Events too; a users report's role names deliver roles)."""
     tables = {name: _one_per_id(frame, name) for name, frame in tables.items()}
     rates = tables.get("currency_rates", TABLES["currency_rates"].empty())
     tables, currency, unconverted = to_corporate(tables, rates)
     activities = tables.get("activities")
     present = objects | ({"Event"} if activities is not None and activities["IsEvent"].any() else set())
+    present |= {"UserRole"} if not tables.get("user_roles", pd.DataFrame()).empty else set()  # from a users report
     missing = tuple(obj for obj in EXPECTED if obj not in present)
     return Org.from_tables(tables, missing=missing, problems=(*problems, *unconverted), currency=currency)
 
 
 def load_folder(folder: Path, goals_file: Path | None = None, export_zone: str = "UTC",
-                progress: Progress | None = None) -> Org:
-    """Every export file in the folder, whatever its name; `goals_file` replaces the folder's goals."""
+                progress: Progress | None = None, day_first: bool | None = None) -> Org:
+    """Every export file in the folder, whatever its name; `goals_file` replaces the folder's goals.
+    `day_first` fixes the day/month order of dates (None: inferred per column)."""
     paths = [p for p in export_files(folder) if not (goals_file and p.stem.lower() == "goals")]
     batch = read_files(paths + ([goals_file] if goals_file else []), mapping_for(folder), export_zone,
-                       progress=progress)
+                       progress=progress, day_first=day_first)
     return org_of(batch.tables, batch.objects, batch.problems)
 
 
 def import_files(store: Store, paths: list[Path], source: str, export_zone: str = "UTC",
-                 mapping: Mapping | None = None, progress: Progress | None = None) -> tuple[Batch, ImportRecord | None]:
+                 mapping: Mapping | None = None, progress: Progress | None = None,
+                 day_first: bool | None = None) -> tuple[Batch, ImportRecord | None]:
     """Files read and merged into the store (rows replaced by Id); nothing is written when no file gave a
     table, and a file that fails leaves what the store had of its object untouched."""
     known = store.tables()
     batch = read_files(paths, mapping or mapping_for(store.root), export_zone, known.get("users"),
-                       known.get("user_roles"), progress)
+                       known.get("user_roles"), progress, day_first)
     if not batch.tables:
         return batch, None
     files = tuple(FileRecord(r.file, r.object, r.table, r.rows, r.rejected, r.first_day, r.last_day)
@@ -96,7 +100,7 @@ def store_org(store: Store, goals_file: Path | None = None) -> Org:
 
 
 def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
-         progress: Progress | None = None, store: Path | None = None) -> Org:
+         progress: Progress | None = None, store: Path | None = None, day_first: bool | None = None) -> Org:
     """The org behind `source`: 'sample' (the bundled sample org), 'store' (the local store at `store`,
     default `store_root()`), or a folder or .zip of exports."""
     if goals_file is not None and not goals_file.is_file():
@@ -117,8 +121,8 @@ def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
         raise SourceError("a live Salesforce pull is not available yet: export CSV files and pass their folder")
     path = Path(source)
     if path.is_file() and path.suffix.lower() == ".zip":
-        batch = read_files([path], mapping_for(path.parent), export_zone, progress=progress)
+        batch = read_files([path], mapping_for(path.parent), export_zone, progress=progress, day_first=day_first)
         return org_of(batch.tables, batch.objects, batch.problems)
     if not path.is_dir():
         raise SourceError(f"{source} is not 'sample', 'store', a folder of Salesforce exports nor a .zip of them")
-    return load_folder(path, goals_file, export_zone, progress)
+    return load_folder(path, goals_file, export_zone, progress, day_first)

@@ -30,9 +30,10 @@ class UnusableFile(ValueError):
         self.problem = problem
 
 
-def _datetimes(text: pd.Series, zone: str) -> pd.Series:
+def _datetimes(text: pd.Series, zone: str, day_first: bool | None = None) -> pd.Series:
     """Instants from ISO 8601 (`2026-11-24T14:03:11.000Z`, `...+0000`, `2023-02-07 20:47:49`) or other spellings
-    Salesforce tools write (`02/23/26 08:55 PM`, month first). A value with no offset is wall time in `zone`."""
+    Salesforce tools write (`02/23/26 08:55 PM`; day or month first as `day_first` says, None: inferred per
+    column). A value with no offset is wall time in `zone`."""
     parsed = pd.Series(pd.NaT, index=text.index, dtype=DATETIME_DTYPE)
     has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
     for rows, kwargs in ((has_offset, {"utc": True}), (~has_offset & text.notna(), {})):
@@ -43,7 +44,7 @@ def _datetimes(text: pd.Series, zone: str) -> pd.Series:
         if retry.any():
             values = values.astype(object)
             values[retry] = pd.to_datetime(text[rows][retry], format="mixed", errors="coerce",
-                                           dayfirst=_day_first(text[rows][retry]), **kwargs)
+                                           dayfirst=_day_first(text[rows][retry], day_first), **kwargs)
             values = pd.to_datetime(values, utc=bool(kwargs))
         if not kwargs:  # wall time; in the repeated hour when clocks go back, the first (daylight) reading
             values = values.dt.tz_localize(zone, ambiguous=np.ones(len(values), bool), nonexistent="shift_forward")
@@ -51,21 +52,25 @@ def _datetimes(text: pd.Series, zone: str) -> pd.Series:
     return parsed
 
 
-def _dates(text: pd.Series) -> pd.Series:
+def _dates(text: pd.Series, day_first: bool | None = None) -> pd.Series:
     """Calendar dates; a date-time cell gives its date as written."""
     parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     retry = parsed.isna() & text.notna()
     if retry.any():
         parsed[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce",
-                                       dayfirst=_day_first(text[retry])).dt.normalize()
+                                       dayfirst=_day_first(text[retry], day_first)).dt.normalize()
     return parsed.astype(DATE_DTYPE)
 
 
-def _day_first(text: pd.Series) -> bool:
-    """Whether a column's numeric dates are day-first: decided once for the column, from any value that reads
-    only one way (a first number over 12); otherwise month-first, Salesforce's en_US default."""
-    parts = text.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]").astype(float)
-    return bool((parts[0] > 12).any() and not (parts[1] > 12).any())
+def _day_first(text: pd.Series, setting: bool | None = None) -> bool:
+    """Whether a column's numeric dates are day-first: the setting when given; else decided once for the
+    column, from any value that reads only one way (a first number over 12, or dots, which only day-first
+    locales such as de_DE write); otherwise month-first, Salesforce's en_US default."""
+    if setting is not None:
+        return setting
+    parts = text.str.extract(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]")
+    first, second = parts[0].astype(float), parts[2].astype(float)
+    return bool(((first > 12).any() or (parts[1] == ".").any()) and not (second > 12).any())
 
 
 def _bools(text: pd.Series) -> pd.Series:
@@ -169,7 +174,8 @@ def _cell_problems(cells: pd.Series, complaint: str, file: str, column: str) -> 
     return listed + ([Problem(file, f"{rest:,} more rows like these skipped", None, column)] if rest > 0 else [])
 
 
-def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str) -> tuple[pd.DataFrame, list[Problem], pd.Series]:
+def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str,
+           day_first: bool | None) -> tuple[pd.DataFrame, list[Problem], pd.Series]:
     """Cells parsed by their column's kind; returns the frame, one problem per bad cell and the bad-row mask."""
     problems: list[Problem] = []
     bad = pd.Series(False, index=frame.index)
@@ -187,7 +193,8 @@ def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str) -> tuple[pd.
             if kind is Kind.MONEY:
                 out[name], currencies = money(text)
             else:
-                out[name] = parse(text, zone) if kind is Kind.DATETIME else parse(text)
+                dates = {Kind.DATETIME: (zone, day_first), Kind.DATE: (day_first,)}
+                out[name] = parse(text, *dates.get(kind, ()))
             failed = out[name].isna() & text.notna()
             if kind in _KEEPS_ROW:
                 problems += _cell_problems(text[failed], f"{complaint}; left empty", file, name)
@@ -234,17 +241,19 @@ def _validate(frame: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFram
 
 def conform(text: pd.DataFrame, table: Table, file: str,
             derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-            export_zone: str = "UTC", aliases: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+            export_zone: str = "UTC", aliases: dict[str, str] | None = None,
+            day_first: bool | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """A canonical table from a text frame whose index is the spreadsheet row number.
 
     `derive` fills columns a source can compute from others before parsing (e.g. Name from FirstName and
     LastName). Date-times written without an offset are read as wall time in `export_zone` (report exports are
-    written in the exporting user's zone). `aliases` names columns (see `match_columns`). Raises UnusableFile
+    written in the exporting user's zone); `day_first` fixes the day/month order of dates such as 03/11/2026
+    (None: inferred per column). `aliases` names columns (see `match_columns`). Raises UnusableFile
     when the file cannot give the table.
     """
     if derive is not None:
         text = derive(text)
-    frame, problems, bad = _parse(match_columns(text, table, file, aliases), table, file, export_zone)
+    frame, problems, bad = _parse(match_columns(text, table, file, aliases), table, file, export_zone, day_first)
     frame, duplicates = _drop_duplicate_ids(frame.loc[~bad], file)
     frame, failures = _validate(frame, table, file)
     return frame.reset_index(drop=True), problems + duplicates + failures

@@ -84,11 +84,14 @@ def read_text(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
                                               "failed or needed a login; export the file again"))
     delimiter = _delimiter(data)
     data = _without_footer(data, delimiter)
-    data += b"" if data.endswith(b"\n") else b"\n"  # a header alone with no line end is still a header
+    # Blank lines at the end are dropped; one between rows is read (and then passed over) so that the rows after
+    # it keep their spreadsheet numbers. A header alone with no line end is still a header.
+    data = data.rstrip(b"\r\n") + b"\n"
     uneven: list[str] = []
     table = pacsv.read_csv(
         io.BytesIO(data),
         parse_options=pacsv.ParseOptions(delimiter=delimiter.decode(), newlines_in_values=True,
+                                         ignore_empty_lines=False,
                                          invalid_row_handler=lambda row: uneven.append(row.text) or "skip"),
         convert_options=pacsv.ConvertOptions(column_types=_all_text(data, delimiter), strings_can_be_null=True),
     )
@@ -96,7 +99,8 @@ def read_text(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         return _read_uneven(data, path.name, delimiter)
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame, []
+    blank = frame.isna().all(axis=1)  # a blank line between rows is no record
+    return (frame.loc[~blank] if blank.any() else frame), []
 
 
 def _ends_in_quotes(text: str, delimiter: str) -> bool:
@@ -125,7 +129,7 @@ def _read_uneven(data: bytes, file: str, delimiter: bytes = b",") -> tuple[pd.Da
     if cut:  # the last record is not whole: say so and leave it out
         cut_off.append(Problem(file, f"ends inside a quoted value ({','.join(records.pop()).rstrip()[:60]!r}); "
                                      "row skipped; the file looks cut off", last))
-    kept = {row: record for row, record in enumerate(records, start=2) if len(record) == len(header)}
+    kept = {row: record for row, record in enumerate(records, start=2) if len(record) == len(header) and any(record)}
     problems = [Problem(file, f"has {len(record)} fields where the header has {len(header)} "
                               f"({','.join(record)[:60]!r}); row skipped"
                               + ("; the file looks cut off" if row == last and len(record) < len(header) else ""),

@@ -21,7 +21,7 @@ import pyarrow as pa
 from kpi.ids import EVENT_PREFIX
 from kpi.schema import TABLES, Problem
 from kpi.sources.conform import UnusableFile, conform, match_columns
-from kpi.sources.csv_text import read_text
+from kpi.sources.csv_text import looks_like_html, read_text
 from kpi.sources.labels import REPORT_LABELS, Mapping
 from kpi.sources.names import Names, link_names
 
@@ -179,6 +179,12 @@ def header_score(mapping: Mapping) -> Callable[[list[str]], int]:
 def _read(path: Path, shown: str, mapping: Mapping) -> tuple[pd.DataFrame, list[Problem]]:
     """One file's cells as text, named `shown` in problems."""
     try:
+        if path.suffix.lower() == ".zip":  # only an archive `_expand` could not open gets here
+            with path.open("rb") as handle:
+                head = handle.read(1024)
+            if head.strip() and not looks_like_html(head):  # those get their own message below
+                raise UnusableFile(Problem(shown, "is not a readable .zip archive: it is damaged or cut off; "
+                                                  "download it again"))
         if path.suffix.lower() == ".xlsx":
             from kpi.sources.workbook import read_workbook
             text, problems = read_workbook(path, header_score(mapping))
@@ -270,9 +276,9 @@ def _recognise_file(path: Path, shown: str, mapping: Mapping) -> _Recognised:
 
 def read_files(paths: list[Path], mapping: Mapping = Mapping(), export_zone: str = "UTC",
                known_users: pd.DataFrame | None = None, known_roles: pd.DataFrame | None = None,
-               progress: Progress | None = None) -> Batch:
+               progress: Progress | None = None, day_first: bool | None = None) -> Batch:
     """Read, recognise and conform every file; users first, so owner names in other files match them.
-    `known_users` / `known_roles` are those already in the store."""
+    `known_users` / `known_roles` are those already in the store; `day_first` as in `conform`."""
     with tempfile.TemporaryDirectory(prefix="kpi-import-") as scratch:
         expanded = list(_expand(paths, Path(scratch)))
         recognised = []
@@ -295,7 +301,8 @@ def read_files(paths: list[Path], mapping: Mapping = Mapping(), export_zone: str
         if progress:
             progress(0.5 + 0.5 * step / len(recognised), f"Checking {report.file}")
         text, linked = link_names(item.text, report.table, report.file, names)
-        frame, found = conform(text, TABLES[report.table], report.file, export_zone=export_zone)
+        frame, found = conform(text, TABLES[report.table], report.file, export_zone=export_zone,
+                               day_first=day_first)
         frames.setdefault(report.table, []).append(frame)
         columns.setdefault(report.table, set()).update(item.columns)
         first, last = _day_range(frame, report.table)

@@ -103,7 +103,7 @@ class Mapping:
                 raise ValueError(f"{path.name}: [{table}] is not a table ({', '.join(TABLES)})")
             known = TABLES[table].columns()
             for source, target in entries.items():
-                if target not in known:
+                if not isinstance(target, str) or target not in known:
                     raise ValueError(f"{path.name}: [{table}] {source!r} maps to {target!r}, "
                                      f"which is not a column of {table} ({', '.join(known)})")
             columns[table] = {source.strip().lower(): target for source, target in entries.items()}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kpi.ids import to_18
 from kpi.lookup import remap
-from kpi.schema import Problem
+from kpi.schema import TABLES, Problem
 from kpi.sources.labels import FIELD_LABELS
 
 NOT_A_USER = "00G000000000000AAA"  # a queue-like id for a history owner no user is named after
@@ -92,7 +92,7 @@ def _unmatched(file: str, column: str, names: pd.Series, found: pd.Series, outco
     return problems + ([Problem(file, f"{more} more names match no user", None, column)] if more > 0 else [])
 
 
-def _people(text: pd.DataFrame, column: str, file: str, names: Names, missing: str | None,
+def _people(text: pd.DataFrame, table: str, column: str, file: str, names: Names, missing: str | None,
             rows: np.ndarray | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """`column`'s names (in `rows`, default all) replaced by user ids; unmatched ones by `missing`."""
     where = _named(text[column]) & (rows if rows is not None else True)
@@ -100,12 +100,14 @@ def _people(text: pd.DataFrame, column: str, file: str, names: Names, missing: s
         return text, []
     cells = text.loc[where, column]
     found = remap(cells, names.users, _normal)
-    outcome = "left empty" if missing is None else "taken as an owner who is no rep (a queue?)"
+    needed = not TABLES[table].columns()[column].nullable  # no owner, no row (a quota of nobody)
+    outcome = ("row skipped" if needed else "left empty") if missing is None else \
+        "taken as an owner who is no rep (a queue?)"
     problems = _unmatched(file, column, cells, found, outcome)
     resolved = found.where(found != _AMBIGUOUS)
     text = text.copy()
     text.loc[where, column] = resolved.fillna(missing) if missing else resolved
-    return text, problems
+    return (text.loc[text[column].notna() | ~where] if needed else text), problems
 
 
 def link_names(text: pd.DataFrame, table: str, file: str, names: Names) -> tuple[pd.DataFrame, list[Problem]]:
@@ -116,13 +118,13 @@ def link_names(text: pd.DataFrame, table: str, file: str, names: Names) -> tuple
         text = text.assign(Field=field_names.fillna(text["Field"]).astype("str"))
         untyped_owner = ((text["Field"] == "Owner") & text["DataType"].isna()).to_numpy(bool)
         for column in ("OldValue", "NewValue"):
-            text, found = _people(text, column, file, names, NOT_A_USER, untyped_owner)
+            text, found = _people(text, table, column, file, names, NOT_A_USER, untyped_owner)
             problems += found
         named = untyped_owner & text["OldValue"].str.match(_ID).fillna(False).to_numpy(bool)
         text.loc[named, "DataType"] = "EntityId"
         return text, problems
     for column in _PEOPLE.get(table, ()):
-        text, found = _people(text, column, file, names, NOT_A_USER if table in _QUEUE_OWNED else None)
+        text, found = _people(text, table, column, file, names, NOT_A_USER if table in _QUEUE_OWNED else None)
         problems += found
     if table == "users":
         where = _named(text["UserRoleId"])

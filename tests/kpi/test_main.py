@@ -89,3 +89,60 @@ def test_bad_arguments_exit_2_with_a_clear_message(capsys, args, message):
 def test_list_prints_every_kpi(capsys):
     code, out, _ = run(capsys, "list")
     assert code == 0 and all(k.name in out for k in ENTRIES)
+
+
+USERS = "Id,Name,IsActive,Department\n0055g00000AnnAAAAA,Ann Lee,true,SMB\n"
+DEALS = ("Opportunity ID,Opportunity Owner,Amount,Close Date,Closed,Won\n"
+         "0065g00000AAAAA,Ann Lee,\"USD 1,500.00\",11/03/2026,1,1\n")
+
+
+def test_import_then_summarise_the_store(capsys, tmp_path):
+    (tmp_path / "people.csv").write_text(USERS)
+    (tmp_path / "report1.csv").write_text(DEALS)
+    store = str(tmp_path / "store")
+    code, out, err = run(capsys, "import", str(tmp_path / "people.csv"), str(tmp_path / "report1.csv"),
+                         "--store", store)
+    assert code == 0, err
+    assert out.splitlines() == [
+        "people.csv: User, 1 rows, 0 rejected",
+        "report1.csv: Opportunity, 1 rows, 0 rejected, 2026-11-03 to 2026-11-03",
+        f"import 1 stored in {store} (version 1)"]
+    assert "100% Read" in err  # progress goes to stderr
+    code, out, _ = run(capsys, "summary", "--source", "store", "--store", store, "--as-of", "2026-11-24")
+    doc = json.loads(out)
+    # Ann's one won deal of FY2026 Q4 (Oct-Dec): 1,500, the owner matched by name, the code read from the amount.
+    assert code == 0 and doc["currency"] == "USD"
+    assert [(r["name"], r["revenue_qtd"]) for r in doc["reps"]] == [("Ann Lee", 1500.0)]
+    code, out, _ = run(capsys, "imports", "--store", store)
+    assert code == 0 and out.split()[0] == "1" and "users 1, opportunities 1" in out
+
+
+def test_a_failed_import_changes_nothing_and_exits_non_zero(capsys, tmp_path):
+    (tmp_path / "people.csv").write_text(USERS)
+    (tmp_path / "error.csv").write_text("<html><body>Your session has expired</body></html>")
+    store = str(tmp_path / "store")
+    assert run(capsys, "import", str(tmp_path / "people.csv"), "--store", store)[0] == 0
+    code, out, err = run(capsys, "import", str(tmp_path / "error.csv"), "--store", store)
+    assert code == 2 and "error.csv: is a web page (HTML)" in err and "nothing imported" in err
+    code, out, err = run(capsys, "import", str(tmp_path / "people.csv"), str(tmp_path / "error.csv"),
+                         "--store", store)
+    assert code == 1 and "import 2 stored" in out  # the good file lands, the bad one is named
+    code, out, _ = run(capsys, "summary", "--source", "store", "--store", store, "--as-of", "2026-11-24")
+    assert [r["name"] for r in json.loads(out)["reps"]] == []  # Ann owns nothing: no rep, but the store reads
+    assert run(capsys, "import", str(tmp_path / "absent.csv"), "--store", store)[0] == 2
+
+
+def test_an_empty_store_says_how_to_fill_it(capsys, tmp_path):
+    code, _, err = run(capsys, "summary", "--source", "store", "--store", str(tmp_path / "none"))
+    assert code == 2 and "is empty: import exports first" in err
+
+
+def test_the_date_order_setting_reads_ambiguous_dates_one_way(capsys, tmp_path):
+    (tmp_path / "User.csv").write_text(USERS)
+    (tmp_path / "deals.csv").write_text("Opportunity ID,Opportunity Owner,Amount,Close Date,Closed,Won\n"
+                                        "0065g00000AAAAA,Ann Lee,100,03/11/2026,1,1\n")
+    args = ["summary", "--source", str(tmp_path), "--as-of", "2026-11-24"]
+    # Nothing in the column reads one way only: month first, so 11 March, outside FY2026 Q4 (Oct-Dec): 0.
+    assert json.loads(run(capsys, *args)[1])["team"]["revenue_qtd"] == 0
+    # Day first: 3 November, inside the quarter: the 100 counts.
+    assert json.loads(run(capsys, *args, "--date-order", "day-first")[1])["team"]["revenue_qtd"] == 100

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from exports import (DE_DE, EN_US, normalise, queue_names, read_loader_csv, write_loader_csv, write_report_csvs,
                      write_report_workbooks)
-
 from kpi.__main__ import main
+from kpi.schema import Org
 from kpi.sources import load
 from kpi.sources.sample_org import OrgShape, write_sample_org
 
@@ -102,24 +102,21 @@ def test_the_data_loader_form_reports_nothing(summaries):
 @pytest.mark.parametrize("form", REPORT_FORMS)
 def test_a_report_form_reports_only_the_queues_it_names(summaries, folders, form):
     """A report names a queue, not its id: the queue names (in the leads report and the lead history) are
-    reported as owners who are no rep, and nothing else is reported but the known missing UserRole."""
+    reported as owners who are no rep, and nothing else is reported."""
     queues = set(queue_names(read_loader_csv(folders["dataloader"] / "LeadHistory.csv")).values())
-    lines = [line for line in summaries[form, AS_OF[0]][1] if not line.startswith("missing: UserRole.csv")]
+    lines = summaries[form, AS_OF[0]][1]
     unexpected = [line for line in lines if not (QUEUE_PROBLEM.fullmatch(line)
                                                  and QUEUE_PROBLEM.fullmatch(line)["name"] in queues)]
     assert unexpected == []
     assert any("Lead History Report" in line for line in lines)  # the history's queue names, reported as such
 
 
-@pytest.mark.parametrize("form", [
-    "dataloader", *(pytest.param(form, marks=pytest.mark.xfail(strict=True, reason=(
-        "kpi/sources/files.py: roles named in a users report give the user_roles table (Names.new_roles), but "
-        "Batch.objects lists only the files' objects, so org_of reports UserRole missing"))) for form in REPORT_FORMS)])
+@pytest.mark.parametrize("form", ["dataloader", *REPORT_FORMS])
 def test_no_object_is_reported_missing(summaries, form):
     assert not any(line.startswith("missing:") for line in summaries[form, AS_OF[0]][1])
 
 
-def _comparable(org, table: str) -> pd.DataFrame:
+def _comparable(org: Org, table: str) -> pd.DataFrame:
     """A canonical table with what a report cannot carry made alike: role ids (a users report names roles, the
     loader makes their ids) as role names, queue ids (a report names queues) as '00G', LeadHistory's owner
     name rows (a report has only those, which the loader reads as the id rows) dropped, the currency of an
@@ -138,10 +135,14 @@ def _comparable(org, table: str) -> pd.DataFrame:
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+@pytest.fixture(scope="module")
+def orgs(folders) -> dict[str, Org]:
+    return {form: load(str(folders[form]), export_zone=zone) for form, zone in FORMS.items()}
+
+
 @pytest.mark.parametrize("form", REPORT_FORMS)
-def test_every_form_loads_the_same_tables(folders, form):
-    expected = load(str(folders["dataloader"]), None, FORMS["dataloader"])
-    actual = load(str(folders[form]), None, FORMS[form])
+def test_every_form_loads_the_same_tables(orgs, form):
+    expected, actual = orgs["dataloader"], orgs[form]
     assert actual.currency == expected.currency
     for table in ("users", "activities", "leads", "lead_history", "opportunities", "quotas", "accounts", "goals"):
         pd.testing.assert_frame_equal(_comparable(actual, table), _comparable(expected, table), obj=table)
