@@ -106,7 +106,10 @@ def money(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts and their currency codes from cells like '1234.5', 'USD 1,234.00', '$1,234.00' or '1.234,00 €'
     (spaces, no-break spaces and apostrophes as thousands separators are allowed; a sign may precede the
     symbol, '-$5', as spreadsheets write it). A cell that does not read as exactly one amount is NA, never a
-    guess."""
+    guess. A column of plain numbers (any Data Loader file) takes a fast path."""
+    plain = text.str.fullmatch(r"[-+]?\d*\.?\d+(?:[eE][-+]?\d+)?")
+    if (plain | text.isna()).all():
+        return pd.to_numeric(text).astype(float), pd.Series(np.nan, index=text.index, dtype="str")
     cells = text.str.replace(r"(?<=\d)[\s\u00a0\u202f'](?=\d)", "", regex=True).str.strip()
     cells = cells.str.replace(r"^([-+])\s*([A-Z]{3}|[^\d\s.,+-]{1,3})\s*(?=\d)", r"\2\1", regex=True)  # '-$5'
     parts = cells.str.extract(_MONEY)

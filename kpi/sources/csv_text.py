@@ -66,6 +66,9 @@ def _without_footer(data: bytes, delimiter: bytes = b",") -> bytes:
     return data[:tail_start + len(b"\n".join(lines[:cut]))].rstrip(b"\r\n") + b"\n"
 
 
+_BLANK = re.compile(rb"\s*")
+
+
 def looks_like_html(data: bytes) -> bool:
     """An error page saved under a .csv name (a download that failed, a login page)."""
     return re.match(rb"\s*<(?:!doctype html|html|head|body)\b", data[:1024], re.IGNORECASE) is not None
@@ -77,7 +80,7 @@ def read_text(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     inside). Fields are separated by commas, tabs or semicolons, as the header shows. A report's footer is
     dropped. Raises UnusableFile for an empty file or a web page."""
     data = _decode(path.read_bytes())
-    if not data.strip():
+    if _BLANK.fullmatch(data):  # (no copy of a large file, unlike strip)
         raise UnusableFile(Problem(path.name, "is empty"))
     if looks_like_html(data):
         raise UnusableFile(Problem(path.name, "is a web page (HTML), not an export: the download probably "
@@ -86,7 +89,8 @@ def read_text(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     data = _without_footer(data, delimiter)
     # Blank lines at the end are dropped; one between rows is read (and then passed over) so that the rows after
     # it keep their spreadsheet numbers. A header alone with no line end is still a header.
-    data = data.rstrip(b"\r\n") + b"\n"
+    if not data.endswith(b"\n") or data.endswith((b"\n\n", b"\n\r\n")):
+        data = data.rstrip(b"\r\n") + b"\n"
     uneven: list[str] = []
     table = pacsv.read_csv(
         io.BytesIO(data),
