@@ -20,8 +20,6 @@ from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
 
 _SECTIONS = {family.value: [k for k in SUMMARY_KEYS if KPIS[k].family is family] for family in Family}
 _PROBLEMS_SHOWN = 20
-_DATE_ORDER = {"choices": list(DATE_ORDERS), "default": "auto",
-               "help": "order of numeric dates like 03/11/2026 in report exports (default: inferred per column)"}
 
 
 def _date(text: str) -> pd.Timestamp:
@@ -94,7 +92,12 @@ def _import(args: argparse.Namespace) -> int:
     if absent:
         raise SourceError(f"no such file: {', '.join(absent)}")
     store = Store(args.store or store_root())
-    mapping = Mapping.load(args.mapping) if args.mapping else None
+    if args.mapping and not args.mapping.is_file():
+        raise SourceError(f"mapping file {args.mapping} does not exist")
+    try:
+        mapping = Mapping.load(args.mapping) if args.mapping else None
+    except ValueError as error:
+        raise SourceError(str(error)) from None
     batch, record = import_files(store, args.files, f"files {', '.join(p.name for p in args.files)}",
                                  args.export_tz, mapping,
                                  lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr),
@@ -140,31 +143,41 @@ def _bench(args: argparse.Namespace) -> int:
     return bench.main(args.folder, args.runs)
 
 
+def _store_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
+
+
+def _reading_options(command: argparse.ArgumentParser) -> None:
+    """How report exports were written: the exporting user's time zone and date order."""
+    command.add_argument("--export-tz", type=_zone, default="UTC",
+                         help="time zone of report date-times without offset (Data Loader files are UTC)")
+    command.add_argument("--date-order", choices=list(DATE_ORDERS), default="auto",
+                         help="order of numeric dates like 03/11/2026 (default: inferred per file)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m kpi", description="Sales-team KPIs from Salesforce data.")
     commands = top.add_subparsers(dest="command", required=True)
     s = commands.add_parser("summary", help="scorecard of every rep and the team, as JSON or a table")
     s.add_argument("--source", required=True,
                    help="'sample', 'store' (the local store), or a folder or .zip of Salesforce exports")
-    s.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
+    _store_option(s)
     s.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: the data's newest activity day)")
     s.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
     s.add_argument("--goals", type=Path, help="goals CSV (default: goals.csv in the source folder)")
-    s.add_argument("--export-tz", type=_zone, default="UTC", help="time zone of report date-times without offset")
-    s.add_argument("--date-order", **_DATE_ORDER)
+    _reading_options(s)
     s.add_argument("--format", choices=("json", "table"), default="json")
     s.add_argument("--team", help="only this team's reps; 'team' totals them")
     s.set_defaults(run=_summary)
     i = commands.add_parser("import", help="read export files (CSV, .xlsx, .zip) into the local store")
     i.add_argument("files", nargs="+", type=Path)
-    i.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
-    i.add_argument("--export-tz", type=_zone, default="UTC", help="time zone of report date-times without offset")
-    i.add_argument("--date-order", **_DATE_ORDER)
+    _store_option(i)
+    _reading_options(i)
     i.add_argument("--mapping", type=Path, help="mapping file for custom fields and labels (default: the store's "
                                                 "mapping.toml)")
     i.set_defaults(run=_import)
     h = commands.add_parser("imports", help="the local store's import history")
-    h.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
+    _store_option(h)
     h.set_defaults(run=_imports)
     commands.add_parser("list", help="every KPI of the registry").set_defaults(run=_list)
     g = commands.add_parser("sample", help="write the bundled sample org (data/sample) or a copy elsewhere")
@@ -182,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (SourceError, StoreError, ValueError) as error:
+    except (SourceError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -21,12 +21,13 @@ _CODE = "CurrencyIsoCode"
 
 
 def corporate_currency(rates: pd.DataFrame, codes: pd.Series) -> str | None:
-    """The currency sums are in: the one rates mark corporate, else the one whose (undated) rate is 1 (rates
-    are per corporate unit, so a rates file without IsCorporate still says it), else the only (or most used)
-    code."""
+    """The currency sums are in: the one rates mark corporate, else the one whose every rate, dated or not,
+    is 1 (rates are per corporate unit, so rates without IsCorporate still say it), else the only (or most
+    used) code."""
     marked = rates.loc[rates[R.IsCorporate], R.IsoCode]
     if marked.empty:
-        marked = rates.loc[rates[R.StartDate].isna() & (rates[R.ConversionRate] == 1), R.IsoCode]
+        ones = (rates[R.ConversionRate] == 1).groupby(rates[R.IsoCode]).all()
+        marked = pd.Series(ones.index[ones.to_numpy(bool)])
     if not marked.empty:
         return str(marked.iloc[0])
     counts = codes.dropna().value_counts()

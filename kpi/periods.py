@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi.schema import DATE_DTYPE
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,8 @@ class Opportunities(pa.DataFrameModel):
     StageName: Series[str] = _col(Kind.TEXT, "Stage")
     Amount: Series[float] = _col(Kind.MONEY, "Amount (converted to the corporate currency on loading)",
                                  required=True)
-    CurrencyIsoCode: Series[str] = _col(Kind.TEXT, "Currency of Amount (multi-currency orgs)")
+    CurrencyIsoCode: Series[str] = _col(Kind.TEXT, "Currency of Amount (multi-currency orgs)",
+                                        str_matches=r"^[A-Z]{3}$")
     CloseDate: Series[pd.Timestamp] = _col(Kind.DATE, "Close date", required=True)
     CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the deal was created")
     IsClosed: Series[bool] = _col(Kind.BOOL, "Closed (won or lost)", required=True, nullable=False)
@@ -158,7 +159,8 @@ class Quotas(pa.DataFrameModel):
     QuotaOwnerId: Series[str] = _col(Kind.ID, "Quota owner", required=True, nullable=False)
     StartDate: Series[pd.Timestamp] = _col(Kind.DATE, "First day of the period", required=True, nullable=False)
     QuotaAmount: Series[float] = _col(Kind.MONEY, "Revenue quota (converted to the corporate currency)")
-    CurrencyIsoCode: Series[str] = _col(Kind.TEXT, "Currency of QuotaAmount (multi-currency orgs)")
+    CurrencyIsoCode: Series[str] = _col(Kind.TEXT, "Currency of QuotaAmount (multi-currency orgs)",
+                                        str_matches=r"^[A-Z]{3}$")
     IsQuantity: Series[bool] = _col(Kind.BOOL, "A quantity quota (not revenue)", nullable=False)
 
     class Config:
@@ -182,7 +184,8 @@ class CurrencyRates(pa.DataFrameModel):
     """CurrencyType (one rate per currency) and DatedConversionRate (rates by date range), or a rates file.
     ConversionRate is how many units of the currency make one unit of the corporate currency."""
 
-    IsoCode: Series[str] = _col(Kind.TEXT, "Currency code ('EUR')", required=True, nullable=False)
+    IsoCode: Series[str] = _col(Kind.TEXT, "Currency code ('EUR')", required=True, nullable=False,
+                                str_matches=r"^[A-Z]{3}$")
     ConversionRate: Series[float] = _col(Kind.NUMBER, "Units per corporate unit", required=True, nullable=False,
                                          gt=0)
     IsCorporate: Series[bool] = _col(Kind.BOOL, "The corporate currency", nullable=False)

@@ -26,14 +26,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kpi.schema import DATETIME_DTYPE, TABLES, Quotas, Table
+from kpi.schema import DATETIME_DTYPE, TABLES, CurrencyRates, Quotas, Table
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 # How a delivered table meets the stored one. Tables with a unique Id upsert by it; the rest are replaced
 # whole (goals: the file is the full set of targets), except these:
 _UNION = {"lead_history"}  # no id of its own: keep every distinct row ever delivered
-_KEYS = {"quotas": [Quotas.QuotaOwnerId, Quotas.StartDate, Quotas.IsQuantity]}  # one quota per owner and period
+_KEYS = {"quotas": [Quotas.QuotaOwnerId, Quotas.StartDate, Quotas.IsQuantity],  # one quota per owner and period
+         "currency_rates": [CurrencyRates.IsoCode, CurrencyRates.StartDate]}  # one rate per currency (and date)
+Part = tuple[pd.DataFrame, set[str]]  # the rows one file delivered, and the columns that file had
 
 
 class StoreError(Exception):
@@ -127,12 +129,13 @@ class Store:
         empty = spec.empty().assign(_import=pd.Series(dtype="int64"), _imported_at=pd.Series(dtype=DATETIME_DTYPE))
         return pd.concat(parts, ignore_index=True).astype(empty.dtypes.to_dict()) if parts else empty
 
-    def commit(self, delivered: dict[str, pd.DataFrame], columns: dict[str, set[str]], source: str,
-               files: tuple[FileRecord, ...], now: pd.Timestamp | None = None) -> ImportRecord:
+    def commit(self, delivered: dict[str, list[Part]], source: str, files: tuple[FileRecord, ...],
+               now: pd.Timestamp | None = None) -> ImportRecord:
         """Merge the delivered tables into a new version and log the import: all of it lands or none of it.
 
-        `columns[table]` names the columns the file had (default: all); a replaced row keeps its stored
-        value in the others, so an export with fewer columns never wipes what a fuller one gave.
+        Each table comes as the parts its files gave, merged in order, each with the columns its file had: a
+        replaced row keeps its stored value in the others, so an export with fewer columns never wipes what a
+        fuller one gave.
         """
         unknown = sorted(set(delivered) - set(TABLES))
         if unknown:
@@ -140,21 +143,22 @@ class Store:
         with self._locked():
             old = self._manifest()
             record = ImportRecord(max((r.id for r in old.imports), default=0) + 1, _stamp(now), source, tuple(files),
-                                  {name: len(frame) for name, frame in delivered.items()})
+                                  {name: sum(len(frame) for frame, _ in parts) for name, parts in delivered.items()})
             snapshots = {name: f"snapshots/{name}.v{old.version + 1}.parquet" for name in delivered}
             new = _Manifest(old.version + 1, {**old.tables, **snapshots}, (*old.imports, record))
-            self._switch(self._writes(old, new, delivered, columns), new)
+            self._switch(self._writes(old, new, delivered), new)
             self._prune(old, new)
         return record
 
-    def _writes(self, old: _Manifest, new: _Manifest, delivered: dict[str, pd.DataFrame],
-                columns: dict[str, set[str]]) -> Iterator[tuple[str, pd.DataFrame]]:
+    def _writes(self, old: _Manifest, new: _Manifest,
+                delivered: dict[str, list[Part]]) -> Iterator[tuple[str, pd.DataFrame]]:
         """What a commit writes, one table in memory at a time: the rows as delivered, then the merged table."""
-        for name, frame in delivered.items():
-            spec, rows = TABLES[name], _conform(frame, TABLES[name])
-            yield _history_path(name, new.imports[-1].id), rows
+        for name, parts in delivered.items():
+            spec = TABLES[name]
+            parts = [(_conform(frame, spec), columns) for frame, columns in parts]
+            yield _history_path(name, new.imports[-1].id), pd.concat([frame for frame, _ in parts], ignore_index=True)
             stored = self._read(old.tables[name], spec) if name in old.tables else spec.empty()
-            yield new.tables[name], _merge(name, stored, rows, columns.get(name, set(rows.columns)))
+            yield new.tables[name], merge(name, stored, parts)
 
     def _manifest(self) -> _Manifest:
         path = self.root / MANIFEST
@@ -209,8 +213,15 @@ class Store:
                 path.unlink(missing_ok=True)
 
 
+def merge(name: str, stored: pd.DataFrame, parts: list[Part]) -> pd.DataFrame:
+    """`stored` with each delivered part merged in, in order (the files of one import, or of one folder)."""
+    for frame, columns in parts:
+        stored = _merge(name, stored, frame, columns)
+    return stored
+
+
 def _merge(name: str, stored: pd.DataFrame, delivered: pd.DataFrame, present: set[str]) -> pd.DataFrame:
-    """The table after an import: union for history rows, upsert by key, else the delivered table."""
+    """The table after one file: union for history rows, upsert by key, else the delivered table."""
     if name in _UNION:
         return pd.concat([stored, delivered], ignore_index=True).drop_duplicates(ignore_index=True)
     id_column = TABLES[name].columns().get("Id")

@@ -100,7 +100,7 @@ def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fiscal
     keys = list(SUMMARY_KEYS)
     rows = reps[[U.Name, people.TEAM, *keys]].rename(columns={U.Name: "name"}).rename_axis("id").reset_index()
     return {"as_of": f"{as_of:%Y-%m-%d}", "fiscal_quarter": calendar.quarter(as_of).name,
-            "currency": facts.org.currency, "reps": _json_records(rows),
+            "reps": _json_records(rows),
             "team": _json_records(team_row(reps, as_of, calendar)[keys].to_frame().T)[0]}
 
 

@@ -9,7 +9,7 @@ from kpi.schema import TABLES
 from kpi.sources import DATE_ORDERS, SourceError, mapping_for, store_root
 from kpi.sources.files import OBJECTS
 from kpi.store import Store, StoreError
-from ui import data, imports, state
+from ui import data, imports, state, widgets
 
 state.require_frame()
 st.title("Data")
@@ -46,7 +46,7 @@ if checked is not None:
                    "skipped, the rest is imported.")
         st.dataframe(problems, hide_index=True, key="checked_problems")
     for report in [r for r in checked.batch.reports if r.object is None and r.columns]:
-        with st.expander(f"Match the columns of {report.file}", expanded=True):
+        with st.expander(f"Match the columns of {widgets.plain(report.file)}", expanded=True):
             obj = st.selectbox("This file holds", list(OBJECTS), key=f"object_{report.file}")
             table = OBJECTS[obj].table
             guesses = imports.suggested(table, report.columns, mapping_for(store_root()))

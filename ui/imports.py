@@ -30,7 +30,12 @@ class Staged:
 
     @property
     def paths(self) -> list[Path]:
-        return sorted(self.folder.iterdir())
+        return _saved(self.folder)
+
+
+def _saved(folder: Path) -> list[Path]:
+    """The uploads in upload order; each in a folder of its own, as two uploads may share a name."""
+    return sorted(folder.glob("*/*"), key=lambda path: int(path.parent.name))
 
 
 def _key(uploads: list, zone: str, day_first: bool | None, mapping: Mapping) -> str:
@@ -52,11 +57,12 @@ def staged(uploads: list, zone: str, day_first: bool | None) -> Staged | None:
     if current is not None and current.key == key:
         return current
     folder = Path(tempfile.mkdtemp(prefix="kpi-upload-"))
-    for upload in uploads:
-        (folder / Path(upload.name).name).write_bytes(upload.getvalue())
+    for number, upload in enumerate(uploads):
+        (folder / str(number)).mkdir()
+        (folder / str(number) / Path(upload.name).name).write_bytes(upload.getvalue())
     known = store.tables()
     bar = st.progress(0.0, text="Checking the files…")
-    batch = read_files(sorted(folder.iterdir()), mapping, zone, known.get("users"), known.get("user_roles"),
+    batch = read_files(_saved(folder), mapping, zone, known.get("users"), known.get("user_roles"),
                        lambda done, step: bar.progress(done, text=f"{step}…"), day_first)
     bar.empty()
     if current is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,11 @@ from ui.state import Filters
 
 _NUMBER_FORMATS = {Unit.COUNT: "%d", Unit.PERCENT: "percent", Unit.MULTIPLE: "%.1fx"}
 _MONEY_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}  # others: plain grouped digits
+
+
+def plain(text: str) -> str:
+    """Text from a file (a name, a file name) shown literally where Streamlit reads markdown."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
 
 
 def _missing(value: object) -> bool:

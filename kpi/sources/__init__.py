@@ -40,19 +40,9 @@ def mapping_for(folder: Path | None) -> Mapping:
         raise SourceError(str(error)) from None
 
 
-def _one_per_id(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Across files of one object, the last row of each Id wins (as within a file). History rows have no Id
-    of their own and are never de-duplicated."""
-    key = TABLES[table].columns().get("Id")
-    if key is None or not key.unique:
-        return frame
-    return frame.loc[~(frame["Id"].notna() & frame["Id"].duplicated(keep="last"))].reset_index(drop=True)
-
-
 def org_of(tables: dict[str, pd.DataFrame], objects: set[str], problems: tuple[Problem, ...]) -> Org:
     """The Org these tables make: amounts in the corporate currency, and which expected objects are missing
     (an activity file with Event rows delivers Events too; a users report's role names deliver roles)."""
-    tables = {name: _one_per_id(frame, name) for name, frame in tables.items()}
     rates = tables.get("currency_rates", TABLES["currency_rates"].empty())
     tables, currency, unconverted = to_corporate(tables, rates)
     activities = tables.get("activities")
@@ -80,11 +70,11 @@ def import_files(store: Store, paths: list[Path], source: str, export_zone: str 
     known = store.tables()
     batch = read_files(paths, mapping or mapping_for(store.root), export_zone, known.get("users"),
                        known.get("user_roles"), progress, day_first)
-    if not batch.tables:
+    if not batch.parts:
         return batch, None
     files = tuple(FileRecord(r.file, r.object, r.table, r.rows, r.rejected, r.first_day, r.last_day)
                   for r in batch.reports)
-    return batch, store.commit(batch.tables, batch.columns, source, files)
+    return batch, store.commit(batch.parts, source, files)
 
 
 def store_org(store: Store, goals_file: Path | None = None) -> Org:
@@ -121,7 +111,8 @@ def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
         raise SourceError("a live Salesforce pull is not available yet: export CSV files and pass their folder")
     path = Path(source)
     if path.is_file() and path.suffix.lower() == ".zip":
-        batch = read_files([path], mapping_for(path.parent), export_zone, progress=progress, day_first=day_first)
+        batch = read_files([path, *([goals_file] if goals_file else [])], mapping_for(path.parent), export_zone,
+                           progress=progress, day_first=day_first)
         return org_of(batch.tables, batch.objects, batch.problems)
     if not path.is_dir():
         raise SourceError(f"{source} is not 'sample', 'store', a folder of Salesforce exports nor a .zip of them")

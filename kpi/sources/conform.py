@@ -63,8 +63,8 @@ def _dates(text: pd.Series, day_first: bool | None = None) -> pd.Series:
 
 
 def _day_first(text: pd.Series, setting: bool | None = None) -> bool:
-    """Whether a column's numeric dates are day-first: the setting when given; else decided once for the
-    column, from any value that reads only one way (a first number over 12, or dots, which only day-first
+    """Whether numeric dates are day-first: the setting when given; else decided once for the given dates
+    (a file's), from any value that reads only one way (a first number over 12, or dots, which only day-first
     locales such as de_DE write); otherwise month-first, Salesforce's en_US default."""
     if setting is not None:
         return setting
@@ -97,7 +97,9 @@ def _numbers(text: pd.Series) -> pd.Series:
 def _decimal_comma(numbers: pd.Series) -> bool:
     """Whether a column writes decimals with a comma ('1.234,00'): decided once for the column from any value
     that reads only one way; otherwise the point, as Salesforce's en_US default."""
-    comma = numbers.str.contains(r"(?:,\d{1,2}$)|(?:\.\d{3}.*,)", regex=True).fillna(False).any()
+    # '1,5', '1.234,00' and '1.234.567' (two dots can only group thousands) read one way only.
+    comma = numbers.str.contains(r"(?:,\d{1,2}$)|(?:\.\d{3}.*,)|(?:^[-+]?\d{1,3}(?:\.\d{3}){2,}$)",
+                                 regex=True).fillna(False).any()
     point = numbers.str.contains(r"(?:\.\d{1,2}$)|(?:,\d{3}.*\.)", regex=True).fillna(False).any()
     return bool(comma and not point)
 
@@ -184,6 +186,9 @@ def _parse(frame: pd.DataFrame, table: Table, file: str, zone: str,
     bad = pd.Series(False, index=frame.index)
     out = {}
     currencies = None
+    if day_first is None:  # one order for the whole file, from any date in it that reads one way only
+        dated = [frame[n] for n, c in table.columns().items() if c.metadata["kind"] in (Kind.DATE, Kind.DATETIME)]
+        day_first = _day_first(pd.concat(dated).astype("str")) if dated else None
     for name, column in table.columns().items():  # one vectorised parse per column
         kind = column.metadata["kind"]
         text = frame[name].astype("str").str.strip().replace("", np.nan)
@@ -224,6 +229,7 @@ def _drop_duplicate_ids(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, l
 
 
 _CHECKS = {"str_length": "is not a Salesforce id (15 or 18 characters)", "not_nullable": "is empty",
+           "str_matches": "is not a currency code (three capital letters, e.g. EUR)",
            "isin": "is not one of the allowed values", "greater_than_or_equal_to": "is below the minimum"}
 
 

@@ -24,6 +24,7 @@ from kpi.sources.conform import UnusableFile, conform, match_columns
 from kpi.sources.csv_text import looks_like_html, read_text
 from kpi.sources.labels import REPORT_LABELS, Mapping
 from kpi.sources.names import Names, link_names
+from kpi.store import Part, merge
 
 Progress = Callable[[float, str], None]
 EXTENSIONS = (".csv", ".xlsx", ".zip")
@@ -99,11 +100,17 @@ class FileReport:
 
 @dataclass(frozen=True)
 class Batch:
-    """The tables a set of files gave, the columns each table's files had, and a report per file."""
+    """What a set of files gave: per table, each file's rows and columns (in loading order), and a report per
+    file."""
 
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    columns: dict[str, set[str]] = field(default_factory=dict)
+    parts: dict[str, list[Part]] = field(default_factory=dict)
     reports: tuple[FileReport, ...] = ()
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Each table the files make together: a later file's rows replace earlier ones by Id, in the columns
+        it has (as an import into the store does)."""
+        return {name: merge(name, TABLES[name].empty(), parts) for name, parts in self.parts.items()}
 
     @property
     def objects(self) -> set[str]:
@@ -246,6 +253,7 @@ class _Recognised:
     report: FileReport
     text: pd.DataFrame | None = None  # columns already canonical
     columns: set[str] = field(default_factory=set)
+    labelled: bool = False  # a report export (headed by labels): its date-times are in the exporting user's zone
 
 
 def _recognise_file(path: Path, shown: str, mapping: Mapping) -> _Recognised:
@@ -271,7 +279,9 @@ def _recognise_file(path: Path, shown: str, mapping: Mapping) -> _Recognised:
     if table == "activities":
         text = _mark_events(text, obj == "Event")
         provided.add("IsEvent")
-    return _Recognised(report, text, provided)
+    api_names = {c.lower() for c in TABLES[table].required()}
+    labelled = not api_names <= {str(c).strip().lower() for c in raw.columns}
+    return _Recognised(report, text, provided, labelled)
 
 
 def read_files(paths: list[Path], mapping: Mapping = Mapping(), export_zone: str = "UTC",
@@ -290,8 +300,7 @@ def read_files(paths: list[Path], mapping: Mapping = Mapping(), export_zone: str
     recognised.sort(key=lambda r: order.index(r.report.object) if r.report.table else len(order))
     names = Names.of([r.text for r in recognised if r.report.table == "users"], known_users,
                      [r.text for r in recognised if r.report.table == "user_roles"], known_roles)
-    frames: dict[str, list[pd.DataFrame]] = {}
-    columns: dict[str, set[str]] = {}
+    parts: dict[str, list[Part]] = {}
     reports = []
     for step, item in enumerate(recognised):
         report = item.report
@@ -301,19 +310,16 @@ def read_files(paths: list[Path], mapping: Mapping = Mapping(), export_zone: str
         if progress:
             progress(0.5 + 0.5 * step / len(recognised), f"Checking {report.file}")
         text, linked = link_names(item.text, report.table, report.file, names)
-        frame, found = conform(text, TABLES[report.table], report.file, export_zone=export_zone,
-                               day_first=day_first)
-        frames.setdefault(report.table, []).append(frame)
-        columns.setdefault(report.table, set()).update(item.columns)
+        frame, found = conform(text, TABLES[report.table], report.file, day_first=day_first,
+                               export_zone=export_zone if item.labelled else "UTC")  # Data Loader writes UTC
+        if not frame.empty:  # a file whose every row failed delivers nothing (it must not replace goals or rates)
+            parts.setdefault(report.table, []).append((frame, item.columns))
         first, last = _day_range(frame, report.table)
         reports.append(FileReport(report.file, report.object, report.table, report.rows, report.rows - len(frame),
                                   first, last, (*report.problems, *linked, *found), report.columns))
     if names.new_roles is not None:  # role names in a users report with no UserRole file
-        frames.setdefault("user_roles", []).append(names.new_roles)
-        columns.setdefault("user_roles", set()).update({"Id", "Name"})
+        parts.setdefault("user_roles", []).append((names.new_roles, {"Id", "Name"}))
     if progress:
         progress(1.0, "Read")
-    tables = {name: pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-              for name, parts in frames.items()}
-    return Batch(tables, columns, tuple(reports))
+    return Batch(parts, tuple(reports))
 

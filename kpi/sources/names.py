@@ -99,7 +99,7 @@ def _people(text: pd.DataFrame, table: str, column: str, file: str, names: Names
     if not where.any():
         return text, []
     cells = text.loc[where, column]
-    found = remap(cells, names.users, _normal)
+    found = remap(cells, names.users, _normal).astype("str")  # (all NA, with no user known at all)
     needed = not TABLES[table].columns()[column].nullable  # no owner, no row (a quota of nobody)
     outcome = ("row skipped" if needed else "left empty") if missing is None else \
         "taken as an owner who is no rep (a queue?)"

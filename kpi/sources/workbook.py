@@ -1,4 +1,4 @@
-"""Salesforce report exports saved as .xlsx: the report's detail rows as text, like `csv_folder.read_text`.
+"""Salesforce report exports saved as .xlsx: the report's detail rows as text, like `csv_text.read_text`.
 
 A "Details Only" export is a plain table under a header on row 1. A "Formatted Report" export adds title rows,
 often a blank first column, grouping (a merged cell per group, a value on the group's first row only, or a group
@@ -147,7 +147,7 @@ def _classify(body: pd.DataFrame, formatted: bool, merged: bool) -> tuple[pd.Ser
 
     A total row has a cell labelled like a total; it is kept only when the label is not its first cell and the
     anchor column (the first one filled on every plain detail row) holds a real value. A group header row has
-    one non-empty cell or begins 'Value (N)'. A detail row has two non-empty cells besides the grouping columns.
+    one non-empty cell, or begins 'Value (N)' and is mostly empty. A detail row has two non-empty cells besides the grouping columns.
     Grouping columns (those before the anchor) are only sought with evidence of groups: merged cells, group
     header rows or subtotal rows between details - a plain table's blank cells stay blank."""
     filled = body.notna()
@@ -156,7 +156,8 @@ def _classify(body: pd.DataFrame, formatted: bool, merged: bool) -> tuple[pd.Ser
                       index=body.index, dtype="str")  # each row's first non-empty cell
     cells = body.stack()
     labelled = cells.str.fullmatch(_TOTAL).groupby(level=0).any().reindex(body.index, fill_value=False)
-    first_label, counted = first.str.fullmatch(_TOTAL), first.str.fullmatch(_GROUP)
+    sparse = count * 2 <= len(body.columns)  # a group header row is mostly empty; 'Acme (2025)' in a full row is data
+    first_label, counted = first.str.fullmatch(_TOTAL), first.str.fullmatch(_GROUP) & sparse
     footer = first.str.match(_FOOTER)
     plain = (count >= 2) & ~labelled & ~counted & ~footer
     always = filled[plain].all() if plain.any() else pd.Series(False, index=body.columns)
@@ -165,7 +166,7 @@ def _classify(body: pd.DataFrame, formatted: bool, merged: bool) -> tuple[pd.Ser
     between = (labelled | counted | (count == 1)) & (body.index < last)
     grouped = anchor is not None and formatted and (merged or between.any())
     grouping = [c for c in body.columns if c < anchor] if grouped else []
-    real = filled[anchor] & ~body[anchor].str.fullmatch(_TOTAL) & ~body[anchor].str.fullmatch(_GROUP) \
+    real = filled[anchor] & ~body[anchor].str.fullmatch(_TOTAL) & ~(body[anchor].str.fullmatch(_GROUP) & sparse) \
         if anchor is not None else pd.Series(False, index=body.index)
     others = filled.drop(columns=grouping).sum(axis=1)
     need = min(2, len(body.columns) - len(grouping))

@@ -111,8 +111,10 @@ def test_import_then_summarise_the_store(capsys, tmp_path):
     code, out, _ = run(capsys, "summary", "--source", "store", "--store", store, "--as-of", "2026-11-24")
     doc = json.loads(out)
     # Ann's one won deal of FY2026 Q4 (Oct-Dec): 1,500, the owner matched by name, the code read from the amount.
-    assert code == 0 and doc["currency"] == "USD"
-    assert [(r["name"], r["revenue_qtd"]) for r in doc["reps"]] == [("Ann Lee", 1500.0)]
+    assert code == 0 and [(r["name"], r["revenue_qtd"]) for r in doc["reps"]] == [("Ann Lee", 1500.0)]
+    table = run(capsys, "summary", "--source", "store", "--store", store, "--as-of", "2026-11-24",
+                "--format", "table")[1]
+    assert "$1,500" in table  # shown in the corporate currency, USD
     code, out, _ = run(capsys, "imports", "--store", store)
     assert code == 0 and out.split()[0] == "1" and "users 1, opportunities 1" in out
 
@@ -146,3 +148,10 @@ def test_the_date_order_setting_reads_ambiguous_dates_one_way(capsys, tmp_path):
     assert json.loads(run(capsys, *args)[1])["team"]["revenue_qtd"] == 0
     # Day first: 3 November, inside the quarter: the 100 counts.
     assert json.loads(run(capsys, *args, "--date-order", "day-first")[1])["team"]["revenue_qtd"] == 100
+
+
+def test_a_missing_mapping_file_is_an_error(capsys, tmp_path):
+    (tmp_path / "people.csv").write_text(USERS)
+    code, _, err = run(capsys, "import", str(tmp_path / "people.csv"), "--store", str(tmp_path / "store"),
+                       "--mapping", str(tmp_path / "nope.toml"))
+    assert code == 2 and "mapping file" in err and "does not exist" in err

@@ -46,7 +46,7 @@ def opp(n: int, **fields) -> dict:
 def commit(store: Store, now=TUE, columns: dict | None = None, source: str = "upload", **tables) -> ImportRecord:
     """Commit whole tables (every column present unless `columns` says otherwise)."""
     present = {name: set(frame.columns) for name, frame in tables.items()} | (columns or {})
-    return store.commit(tables, present, source, (), now=now)
+    return store.commit({name: [(frame, present[name])] for name, frame in tables.items()}, source, (), now=now)
 
 
 def files(root: Path) -> set[str]:
@@ -57,7 +57,7 @@ def sample_row(name: str, n: int, empty: bool) -> dict:
     """Row n of a table with a value of its type in every column, or None in every nullable one."""
     values = {"str": uid("a0X", n), "bool": True, "float64": 2.5, "datetime64[us]": "2026-11-24",
               "datetime64[us, UTC]": "2026-11-24T15:30:00Z"}
-    special = {"metric": "calls", "period": "week", "IsoCode": "EUR"}  # values the goals and rates checks accept
+    special = {"metric": "calls", "period": "week", "IsoCode": "EUR", "CurrencyIsoCode": "EUR"}  # values the goals and rates checks accept
     columns = TABLES[name].columns()
     return {c: special.get(c, values[str(dtype)]) if not (empty and columns[c].nullable) else None
             for c, dtype in TABLES[name].empty().dtypes.items()}
@@ -156,7 +156,8 @@ def test_goals_are_replaced_whole_and_tables_not_delivered_stay(tmp_path):
 def test_imports_are_logged_and_history_keeps_every_delivered_version(tmp_path):
     store = Store(tmp_path)
     csv = FileRecord("Opportunity.csv", "Opportunity", "opportunities", 2, 1, "2026-11-01", "2026-12-01")
-    first = store.commit({"opportunities": rows("opportunities", opp(1), opp(2))}, {}, "folder /exports", (csv,),
+    deals = rows("opportunities", opp(1), opp(2))
+    first = store.commit({"opportunities": [(deals, set(deals.columns))]}, "folder /exports", (csv,),
                          now=pd.Timestamp("2026-11-23 10:00", tz="Europe/Berlin"))
     commit(store, now=TUE, source="salesforce pull", opportunities=rows("opportunities", opp(1, Amount=7.0)))
     assert first == ImportRecord(1, "2026-11-23T09:00:00Z", "folder /exports", (csv,), {"opportunities": 2})
@@ -228,7 +229,7 @@ big = TABLES["opportunities"].empty().reindex(range(n))
 big = big.assign(Id=[f"006{i:012d}AAA" for i in range(n)], OwnerId="005000000000001AAA", Amount=1.0,
                  CloseDate=pd.Timestamp("2026-12-01"), IsClosed=False, IsWon=False)
 big = big.astype(TABLES["opportunities"].empty().dtypes.to_dict())
-store.Store(Path(sys.argv[1])).commit({"opportunities": big}, {}, "big", ())
+store.Store(Path(sys.argv[1])).commit({"opportunities": [(big, set(big.columns))]}, "big", ())
 """
 
 
@@ -287,7 +288,7 @@ row = TABLES["opportunities"].empty().reindex([0]).assign(
     Id=f"006{n:012d}AAA", OwnerId="005000000000001AAA", Amount=1.0, CloseDate=pd.Timestamp("2026-12-01"),
     IsClosed=False, IsWon=False).astype(TABLES["opportunities"].empty().dtypes.to_dict())
 print("ready", flush=True)
-Store(Path(sys.argv[1])).commit({"opportunities": row}, {}, f"writer {n}", ())
+Store(Path(sys.argv[1])).commit({"opportunities": [(row, set(row.columns))]}, f"writer {n}", ())
 """
     with open(tmp_path / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a commit in progress

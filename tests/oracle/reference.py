@@ -372,7 +372,6 @@ def summary(org, as_of, fiscal_start=1):
         if uid in owners or uid in quota_owners or has_goal:
             reps.append(u)
     reps.sort(key=lambda u: (u.get("Name") or "", u["Id"]))
-    rep_ids = {u["Id"] for u in reps}
 
     # ---------------- per-rep accumulators
     acc = {}

@@ -88,3 +88,13 @@ def test_nothing_usable_means_nothing_to_import(app):
     at = upload(app("pages/data.py"), ("empty.csv", b""))
     assert frame(at, 1)["problem"].tolist() == ["is empty"]
     assert at.button(key="import").disabled and Store(store_root()).is_empty()
+
+
+def test_a_file_name_is_shown_as_text_not_markdown(app):
+    at = upload(app("pages/data.py"), ("![x](evil.png).csv", GERMAN))
+    assert at.expander[0].label == "Match the columns of \\!\\[x\\]\\(evil\\.png\\)\\.csv"
+
+
+def test_two_files_of_the_same_name_are_both_checked(app):
+    at = upload(app("pages/data.py"), ("report.csv", USERS), ("report.csv", GERMAN))
+    assert frame(at, 0)["recognised as"].tolist() == ["User", "not recognised"]

@@ -87,7 +87,7 @@ def test_every_form_gives_the_same_summary(summaries, form, as_of):
 def test_the_summaries_compared_are_not_trivial(summaries):
     anchor, _ = summaries["dataloader", AS_OF[0]]
     reps, team = anchor["reps"], anchor["team"]
-    assert len(reps) == 6 and anchor["currency"] == "USD"
+    assert len(reps) == 6
     assert team["revenue_qtd"] > 0 and team["quota_quarter"] > 0 and 0 < team["win_rate"] < 1
     assert team["activities_today"] > 0 and team["meetings_today"] > 0
     assert sum(rep["sal_week"] > 0 for rep in reps) >= 2 and team["sql_month"] > 0

@@ -71,9 +71,14 @@ def test_ids_booleans_and_encodings_of_real_exports(tmp_path):
 
 
 def test_report_style_naive_datetimes_take_the_export_time_zone(tmp_path):
-    write(tmp_path, "Task.csv", f"Id,OwnerId,Status,CompletedDateTime\n00T5g00000AAAAAAAA,{ANN},Completed,2026-11-24 22:30:00\n")
+    write(tmp_path, "Task.csv", "Activity ID,Assigned,Status,Completed Date/Time\n"
+                                f"00T5g00000AAAAAAAA,{ANN},Completed,2026-11-24 22:30:00\n")
     org = load_folder(tmp_path, export_zone="America/New_York")
     assert org.activities.loc[0, "CompletedDateTime"] == pd.Timestamp("2026-11-25T03:30:00Z")
+    # A Data Loader file (API names) writes UTC, even without an offset: the export zone does not apply.
+    write(tmp_path, "Task.csv", f"Id,OwnerId,Status,CompletedDateTime\n00T5g00000AAAAAAAA,{ANN},Completed,2026-11-24 22:30:00\n")
+    org = load_folder(tmp_path, export_zone="America/New_York")
+    assert org.activities.loc[0, "CompletedDateTime"] == pd.Timestamp("2026-11-24T22:30:00Z")
 
 
 def test_events_are_meetings_from_their_own_file(tmp_path):
@@ -133,7 +138,8 @@ def test_time_zones_from_api_names_and_report_labels(tmp_path):
 
 def test_a_wall_time_in_the_repeated_hour_reads_as_daylight_time(tmp_path):
     # 1 November 2026 01:30 happens twice in New York; the first is EDT (UTC-4): 05:30 UTC.
-    write(tmp_path, "Task.csv", f"Id,OwnerId,Status,CompletedDateTime\n00T5g00000AAAAAAAA,{ANN},Completed,2026-11-01 01:30:00\n")
+    write(tmp_path, "Task.csv", "Activity ID,Assigned,Status,Completed Date/Time\n"
+                                f"00T5g00000AAAAAAAA,{ANN},Completed,2026-11-01 01:30:00\n")
     org = load_folder(tmp_path, export_zone="America/New_York")
     assert org.problems == () and org.activities.loc[0, "CompletedDateTime"] == pd.Timestamp("2026-11-01T05:30:00Z")
 
@@ -184,3 +190,13 @@ def test_amounts_are_read_or_reported_never_misread(tmp_path):
     assert org.opportunities["Amount"].tolist() == [1500.5, 2500.0, -12500.0]
     assert [str(p) for p in org.problems] == [
         "Opportunity.csv row 4, column Amount: '1.500,50' is not an amount; row skipped"]
+
+
+def test_the_day_month_order_is_decided_once_per_file(tmp_path):
+    # 18/11/2026 in MQL Date can only be day-first, so the whole file is: 03/11 is 3 November and 04/11 is
+    # 4 November in the other date columns too (not 11 March and 11 April).
+    write(tmp_path, "Lead.csv", "Lead ID,Lead Owner,Lead Status,Create Date,MQL Date,SAL Date\n"
+          f"00Q5g00000AAAAAAAA,{ANN},SAL,03/11/2026,18/11/2026,04/11/2026\n")
+    leads = load_folder(tmp_path).leads
+    assert leads["CreatedDate"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-03"]
+    assert leads["SAL_Date__c"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-04"]

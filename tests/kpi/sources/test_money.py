@@ -105,3 +105,9 @@ def test_quota_amounts_are_money_too(tmp_path):
         f"{ANN},2026-10-01,\"USD 30,000.00\"\n", encoding="utf-8")
     org = load_folder(tmp_path)
     assert org.quotas["QuotaAmount"].tolist() == [30000.0] and org.quotas["CurrencyIsoCode"].tolist() == ["USD"]
+
+
+def test_two_dots_can_only_group_thousands():
+    # '1.234.567 €' has two dots: the dot groups thousands, so '1.234 €' in the same column is 1234, not 1.234.
+    values, codes = money(cells("1.234 €", "1.234.567 €"))
+    assert values.tolist() == [1234.0, 1234567.0] and codes.tolist() == ["EUR", "EUR"]

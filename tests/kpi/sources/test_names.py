@@ -133,3 +133,11 @@ def test_a_quota_of_nobody_is_skipped_with_one_message(tmp_path):
     assert org.quotas[["QuotaOwnerId", "QuotaAmount"]].values.tolist() == [[ANN, 1000.0]]
     assert [str(p) for p in org.problems] == [
         "ForecastingQuota.csv row 3, column QuotaOwnerId: 'Dan Nobody' matches no user (1 row); row skipped"]
+
+
+def test_owner_names_with_no_users_at_all_are_reported_not_a_crash(tmp_path):
+    write(tmp_path, "deals.csv", "Opportunity ID,Opportunity Owner,Amount,Close Date,Closed,Won\n"
+          + opportunity_rows("Ann Lee"))
+    org = load_folder(tmp_path)
+    assert org.opportunities["OwnerId"].isna().tolist() == [True]
+    assert [p.message for p in org.problems] == ["'Ann Lee' matches no user (1 row); left empty"]

@@ -138,3 +138,13 @@ def test_no_header_recognised_takes_the_first_non_empty_row(tmp_path):
     path = workbook(tmp_path / "Other.xlsx", [[], ["Foo", "Bar"], ["x", 1], ["y", 2]])
     text, _ = read_workbook(path, score)
     pd.testing.assert_frame_equal(text, frame(["Foo", "Bar"], {3: ["x", "1"], 4: ["y", "2"]}))
+
+
+def test_a_plain_table_keeps_names_that_end_in_a_number_in_brackets(tmp_path):
+    # 'Acme renewal (2025)' reads like a group header 'Alice Adams (3)', but its row is full: it is a deal.
+    path = workbook(tmp_path / "Deals.xlsx", [
+        ["Opportunity Name", "Opportunity ID", "Amount", "Close Date"],
+        ["Acme renewal (2025)", "006000000000001AAA", 1000, "2026-11-10"],
+        ["Initech", "006000000000003AAA", 3000, "2026-11-10"]])
+    text, _ = read_workbook(path, score)
+    assert text["Opportunity Name"].tolist() == ["Acme renewal (2025)", "Initech"]
