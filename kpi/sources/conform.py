@@ -248,21 +248,16 @@ def _validate(frame: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFram
         return table.model.validate(kept, lazy=True), problems
 
 
-def conform(text: pd.DataFrame, table: Table, file: str,
-            derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-            export_zone: str = "UTC", aliases: dict[str, str] | None = None,
+def conform(text: pd.DataFrame, table: Table, file: str, export_zone: str = "UTC",
             day_first: bool | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """A canonical table from a text frame whose index is the spreadsheet row number.
 
-    `derive` fills columns a source can compute from others before parsing (e.g. Name from FirstName and
-    LastName). Date-times written without an offset are read as wall time in `export_zone` (report exports are
-    written in the exporting user's zone); `day_first` fixes the day/month order of dates such as 03/11/2026
-    (None: inferred per column). `aliases` names columns (see `match_columns`). Raises UnusableFile
-    when the file cannot give the table.
+    Date-times written without an offset are read as wall time in `export_zone` (report exports are written in
+    the exporting user's zone); `day_first` fixes the day/month order of dates such as 03/11/2026 (None:
+    inferred from the file's dates). Columns are matched by API name (a source that reads labels matches them
+    first, with `match_columns`). Raises UnusableFile when the file cannot give the table.
     """
-    if derive is not None:
-        text = derive(text)
-    frame, problems, bad = _parse(match_columns(text, table, file, aliases), table, file, export_zone, day_first)
+    frame, problems, bad = _parse(match_columns(text, table, file), table, file, export_zone, day_first)
     frame, duplicates = _drop_duplicate_ids(frame.loc[~bad], file)
     frame, failures = _validate(frame, table, file)
     return frame.reset_index(drop=True), problems + duplicates + failures

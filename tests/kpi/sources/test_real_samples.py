@@ -100,7 +100,7 @@ def test_powerbi_opportunity_dates_read_month_first_from_two_digit_years():
     # Given an (empty) owner column, the Excel-resaved Opportunity file's own cells read right.
     text, problems = read_text(SAMPLES / "powerbi-excel-resaved" / "Opportunity.csv")
     assert problems == [] and len(text) == 36 and "Opportunity Lifecycle (Days)" in text.columns
-    deals, found = conform(text, TABLES["opportunities"], "Opportunity.csv", derive=lambda t: t.assign(OwnerId=""))
+    deals, found = conform(text.assign(OwnerId=""), TABLES["opportunities"], "Opportunity.csv")
     assert found == [] and len(deals) == 36
     first = deals.iloc[0]
     # 'CloseDate 02/03/24, CreatedDate 02/23/26' -> 3 February 2024, 23 February 2026 (midnight UTC).
