@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.periods import Period, business_days, business_days_elapsed
-from kpi.registry import KPIS
+from kpi.registry import KPIS, money_sign
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # Further colours for teams larger than the palette, still told apart without relying on red/green.
@@ -46,9 +46,9 @@ def activity_trend(daily: pd.DataFrame, targets: dict[str, float | None], title:
 
 
 def burn_up(won: pd.DataFrame, quarter: Period, quota: float | None, projection: float | None,
-            title: str) -> go.Figure:
+            title: str, currency: str | None = None) -> go.Figure:
     """Cumulative closed-won through the as-of date against the quota and the pace line (quota spread
-    evenly over the quarter's business days)."""
+    evenly over the quarter's business days), in the data's corporate `currency`."""
     fig = go.Figure()
     fig.add_scatter(x=won["day"], y=won["won"], name=KPIS["revenue_qtd"].label, mode="lines",
                     line={"color": METRIC_COLOURS["won"], "width": 4, "shape": "hv"}, fill="tozeroy")
@@ -64,7 +64,8 @@ def burn_up(won: pd.DataFrame, quarter: Period, quota: float | None, projection:
                         name=KPIS["projection"].label, mode="lines+markers",
                         line={"color": METRIC_COLOURS["won"], "dash": "dot", "width": 2})
     fig.update_xaxes(range=[quarter.start, quarter.end])
-    return _layout(fig, title, "Closed-won ($)").update_yaxes(tickprefix="$", tickformat="~s")
+    return _layout(fig, title, f"Closed-won ({currency or '$'})").update_yaxes(tickprefix=money_sign(currency),
+                                                                              tickformat="~s")
 
 
 def weekly_stages(weekly: pd.DataFrame, goals: dict[str, float | None], title: str) -> go.Figure:

@@ -63,7 +63,7 @@ class KPI:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "—"
         if self.unit is Unit.CURRENCY:
-            sign = _SIGNS.get(currency or "USD", f"{currency} ")
+            sign = money_sign(currency)
             return _money(value, sign) if compact else f"{sign}{value:,.0f}"
         if self.unit is Unit.PERCENT:
             return f"{value:.0%}"
@@ -73,6 +73,11 @@ class KPI:
 
 
 _SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def money_sign(currency: str | None) -> str:
+    """What goes before an amount in `currency` (default: dollars): '€', or the code and a space."""
+    return _SIGNS.get(currency or "USD", f"{currency} ")
 
 
 def _money(value: float, sign: str) -> str:

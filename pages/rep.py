@@ -62,4 +62,4 @@ if (sells(rep) or not facts.org.has("Opportunity")) and section(
     widgets.cards(rep, [("attainment", None), ("pace", None), ("projection", None)])
     won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, owner)
     st.plotly_chart(charts.burn_up(won, quarter, rep["quota_quarter"], rep["projection"],
-                                   f"{quarter.name} closed-won vs quota"), key="rep_burn_up")
+                                   f"{quarter.name} closed-won vs quota", facts.org.currency), key="rep_burn_up")

@@ -53,7 +53,7 @@ with right:
     if sells(team):
         won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, reps.index)
         st.plotly_chart(charts.burn_up(won, quarter, team["quota_quarter"], team["projection"],
-                                       f"{quarter.name} closed-won vs quota"), key="team_burn_up")
+                                       f"{quarter.name} closed-won vs quota", facts.org.currency), key="team_burn_up")
     else:
         weekly = funnel.weekly_stage_counts(facts.stages, quarter.through(filters.as_of), reps.index)
         st.plotly_chart(charts.weekly_stages(weekly, {"sal": team["sal_goal_week"], "sql": team["sql_goal_week"]},

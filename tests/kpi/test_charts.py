@@ -35,3 +35,10 @@ def test_today_vs_target_colours_each_bar_by_rep():
     fig = today_vs_target(reps, rep_colours(reps.index), "t")
     bars = fig.data[0]
     assert list(bars.y) == ["Bo", "Ann"] and list(bars.marker.color) == ["#E69F00", "#0072B2"]
+
+
+def test_burn_up_axis_is_in_the_corporate_currency():
+    won = pd.DataFrame({"day": [pd.Timestamp("2026-10-05")], "won": [1000.0]})
+    fig = burn_up(won, Q4, quota=None, projection=None, title="t", currency="EUR")
+    assert fig.layout.yaxis.tickprefix == "€" and fig.layout.yaxis.title.text == "Closed-won (EUR)"
+    assert burn_up(won, Q4, None, None, "t").layout.yaxis.tickprefix == "$"  # no currency said: dollars
