@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -34,11 +35,11 @@ def _running_server(env: dict[str, str] | None = None):
     """A fresh `streamlit run dashboard.py` on a free port (on the sample org unless `env` says), stopped
     afterwards."""
     port = _free_port()
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe nobody reads would stop the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "KPI_SOURCE": "sample", **(env or {})}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, "KPI_SOURCE": "sample", **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -49,7 +50,8 @@ def _running_server(env: dict[str, str] | None = None):
             time.sleep(0.3)
     else:
         proc.kill()
-        pytest.fail(f"server did not start: {proc.stdout.read().decode()[-2000:]}")
+        log.seek(0)
+        pytest.fail(f"server did not start: {log.read().decode()[-2000:]}")
     try:
         yield url
     finally:
