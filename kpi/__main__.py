@@ -115,6 +115,22 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if any(r.object is None or (r.table is None and r.problems) for r in batch.reports) else 0
 
 
+def _pull(args: argparse.Namespace) -> int:
+    """Salesforce into the local store, for cron: exit 0 when it landed, 2 when it did not (nothing changed)."""
+    from kpi.sources import salesforce
+    store = Store(args.store or store_root())
+    since = (args.since.tz_localize("UTC") if args.since is not None else
+             salesforce.default_window(pd.Timestamp.today().normalize(), FiscalCalendar(args.fiscal_start)))
+    try:
+        record = salesforce.pull(salesforce.Credentials.from_environment(), store, since,
+                                 progress=lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr))
+    except salesforce.PullError as error:
+        raise SourceError(f"the Salesforce pull failed: {error}") from None
+    tables = ", ".join(f"{name} {rows:,}" for name, rows in record.rows.items())
+    print(f"pull {record.id} stored in {store.root} (version {store.version()}): {tables}")
+    return 0
+
+
 def _imports(args: argparse.Namespace) -> int:
     for record in Store(args.store or store_root()).imports():
         tables = ", ".join(f"{name} {rows:,}" for name, rows in record.rows.items())
@@ -176,6 +192,11 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--mapping", type=Path, help="mapping file for custom fields and labels (default: the store's "
                                                 "mapping.toml)")
     i.set_defaults(run=_import)
+    p = commands.add_parser("pull", help="pull from Salesforce (credentials: SALESFORCE_* variables) into the store")
+    _store_option(p)
+    p.add_argument("--since", type=_date, help="YYYY-MM-DD (default: the current and two previous fiscal quarters)")
+    p.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
+    p.set_defaults(run=_pull)
     h = commands.add_parser("imports", help="the local store's import history")
     _store_option(h)
     h.set_defaults(run=_imports)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.currency import to_corporate
+from kpi.periods import FiscalCalendar
 from kpi.schema import TABLES, Org, Problem
 from kpi.sources.files import Batch, Progress, export_files, read_files
 from kpi.sources.labels import Mapping
@@ -107,8 +108,16 @@ def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
             return store_org(local, goals_file)
         except StoreError as error:
             raise SourceError(str(error)) from None
-    if source == "salesforce":
-        raise SourceError("a live Salesforce pull is not available yet: export CSV files and pass their folder")
+    if source == "salesforce":  # pull into the store, then read the store
+        from kpi.sources import salesforce
+        local = Store(store or store_root())
+        try:
+            salesforce.pull(salesforce.Credentials.from_environment(), local,
+                            salesforce.default_window(pd.Timestamp.today().normalize(), FiscalCalendar()),
+                            progress=progress)
+        except salesforce.PullError as error:
+            raise SourceError(f"the Salesforce pull failed: {error}") from None
+        return store_org(local, goals_file)
     path = Path(source)
     if path.is_file() and path.suffix.lower() == ".zip":
         batch = read_files([path, *([goals_file] if goals_file else [])], mapping_for(path.parent), export_zone,

@@ -1,0 +1,209 @@
+"""A live pull from Salesforce through simple-salesforce, into the local store.
+
+Each object is described first, so only fields the org has are asked for (an org without Forecasting, or
+without a custom stage-date field, still pulls). Records are written as Data Loader files (API names) in a
+scratch folder and imported like any export, so a pull and an export go through the one same reading; the
+store only changes once every object has arrived (a failure mid-pull leaves the last good data current).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+import requests
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceError
+
+from kpi.periods import FiscalCalendar
+from kpi.schema import TABLES
+from kpi.store import ImportRecord, Store
+
+Progress = Callable[[float, str], None]
+# Objects pulled, with the canonical table each feeds; the first pull windows the busy ones by SystemModstamp.
+OBJECTS = {"User": "users", "UserRole": "user_roles", "Account": "accounts", "Task": "activities",
+           "Event": "activities", "Lead": "leads", "LeadHistory": "lead_history", "Opportunity": "opportunities",
+           "ForecastingQuota": "quotas"}
+WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity"})
+# Fields a pull needs beyond the canonical columns (Name comes from these where Name is not queryable).
+_EXTRA = {"User": ("FirstName", "LastName"), "Lead": ("FirstName", "LastName"),
+          "Event": ("EndDateTime", "DurationInMinutes")}
+
+
+class PullError(RuntimeError):
+    """A pull could not finish; the store is as it was. The message never holds a credential."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Salesforce credentials from the environment (or Streamlit secrets passed in as a mapping)."""
+
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    security_token: str | None = field(default=None, repr=False)
+    domain: str | None = None
+    consumer_key: str | None = None
+    consumer_secret: str | None = field(default=None, repr=False)
+    private_key_file: str | None = None
+    instance_url: str | None = None
+    access_token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Credentials:
+        return cls(**{f.name: environ.get(f"SALESFORCE_{f.name.upper()}") or None for f in fields(cls)})
+
+    @property
+    def flow(self) -> str:
+        """Which login these credentials make: an existing token, JWT bearer, client credentials or password."""
+        if self.access_token and self.instance_url:
+            return "access token"
+        if self.consumer_key and self.private_key_file and self.username:
+            return "JWT bearer"
+        if self.consumer_key and self.consumer_secret and not self.username:
+            return "client credentials"
+        if self.username and self.password:
+            return "username and password"
+        raise PullError("no Salesforce credentials: set SALESFORCE_ACCESS_TOKEN and SALESFORCE_INSTANCE_URL, or "
+                        "SALESFORCE_USERNAME with SALESFORCE_CONSUMER_KEY and SALESFORCE_PRIVATE_KEY_FILE (JWT), or "
+                        "SALESFORCE_CONSUMER_KEY and SALESFORCE_CONSUMER_SECRET with SALESFORCE_DOMAIN, or "
+                        "SALESFORCE_USERNAME, SALESFORCE_PASSWORD and SALESFORCE_SECURITY_TOKEN")
+
+    def secrets(self) -> list[str]:
+        return [v for v in (self.password, self.security_token, self.consumer_secret, self.access_token) if v]
+
+    def connect(self, session: requests.Session | None = None) -> Salesforce:
+        """A client for these credentials (`session` lets tests route it to a local server)."""
+        flow = self.flow
+        common = {"session": session, **({"domain": self.domain} if self.domain else {})}
+        with self.redacted(f"logging in ({flow})"):
+            if flow == "access token":
+                return Salesforce(session_id=self.access_token, instance_url=self.instance_url, session=session)
+            if flow == "JWT bearer":
+                return Salesforce(username=self.username, consumer_key=self.consumer_key,
+                                  privatekey_file=self.private_key_file, **common)
+            if flow == "client credentials":
+                return Salesforce(consumer_key=self.consumer_key, consumer_secret=self.consumer_secret, **common)
+            return Salesforce(username=self.username, password=self.password,
+                              security_token=self.security_token or "", **common)
+
+    def redacted(self, doing: str) -> _Redacted:
+        return _Redacted(doing, self.secrets())
+
+
+class _Redacted:
+    """Turns any failure inside it into a PullError that says what was being done and why, without secrets."""
+
+    def __init__(self, doing: str, secrets: list[str]):
+        self.doing, self.secrets = doing, secrets
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, _) -> bool:
+        if error is None or isinstance(error, PullError):
+            return False
+        raise PullError(f"{self.doing}: {_reason(error, self.secrets)}") from None
+
+
+def _reason(error: BaseException, secrets: list[str]) -> str:
+    """What went wrong, in words a user can act on; credentials blanked out."""
+    if isinstance(error, SalesforceError):
+        codes = {item.get("errorCode") for item in error.content if isinstance(item, dict)} \
+            if isinstance(error.content, list) else set()
+        if "REQUEST_LIMIT_EXCEEDED" in codes:
+            text = "the org's daily API request limit is reached; the last good data stays; retry after the " \
+                   "rolling 24-hour window frees calls"
+        elif "INVALID_SESSION_ID" in codes:
+            text = "the session expired or is invalid; log in again (check the credentials)"
+        else:
+            messages = [item.get("message", "") for item in error.content if isinstance(item, dict)] \
+                if isinstance(error.content, list) else [str(error.content)]
+            text = f"Salesforce answered {error.status}: {'; '.join(messages)}"
+    elif isinstance(error, requests.RequestException):
+        text = f"the network failed ({type(error).__name__}); the last good data stays; the next pull starts again"
+    else:
+        text = str(error) or type(error).__name__
+    for secret in secrets:
+        text = text.replace(secret, "•••")
+    return text
+
+
+def default_window(today: pd.Timestamp, calendar: FiscalCalendar) -> pd.Timestamp:
+    """The first pull's start: the current fiscal quarter and the two before it."""
+    start = calendar.quarter(today).start
+    for _ in range(2):
+        start = calendar.quarter(start - pd.Timedelta(days=1)).start
+    return start.tz_localize("UTC")
+
+
+def soql_datetime(moment: pd.Timestamp) -> str:
+    """A SOQL datetime literal (UTC); the only value a pull puts into a query, formatted, never pasted."""
+    return pd.Timestamp(moment).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _fields(sf: Salesforce, obj: str) -> list[str] | None:
+    """The fields to ask for: the canonical columns (and a few helpers) the org's describe lists; None when
+    the org has no such object (e.g. no Forecasting)."""
+    try:
+        listed = {f["name"] for f in getattr(sf, obj).describe()["fields"]}
+    except SalesforceError as error:
+        if error.status == 404:
+            return None
+        raise
+    wanted = [*TABLES[OBJECTS[obj]].columns(), *_EXTRA.get(obj, ())]
+    return [name for name in dict.fromkeys(wanted) if name in listed]
+
+
+def _text(value: object) -> str:
+    """A JSON value as a Data Loader cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _write(path: Path, names: list[str], records: Iterable[dict]) -> int:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(names)
+        rows = 0
+        for record in records:
+            writer.writerow([_text(record.get(name)) for name in names])
+            rows += 1
+    return rows
+
+
+def pull(credentials: Credentials, store: Store, since: pd.Timestamp, session: requests.Session | None = None,
+         progress: Progress | None = None) -> ImportRecord:
+    """Every object the dashboard reads, pulled and imported as one import: all of it or, on any failure,
+    none of it (PullError says why)."""
+    from kpi.sources import import_files  # (the sources package imports this module's siblings)
+    sf = credentials.connect(session)
+    with tempfile.TemporaryDirectory(prefix="kpi-pull-") as scratch:
+        paths = []
+        for step, obj in enumerate(OBJECTS):
+            if progress:
+                progress(0.8 * step / len(OBJECTS), f"Pulling {obj}")
+            with credentials.redacted(f"pulling {obj}"):
+                names = _fields(sf, obj)
+                if not names:
+                    continue
+                soql = f"SELECT {', '.join(names)} FROM {obj}"
+                if obj in WINDOWED:  # history rows are never modified: they have only CreatedDate
+                    stamp = "CreatedDate" if obj.endswith("History") else "SystemModstamp"
+                    soql += f" WHERE {stamp} >= {soql_datetime(since)}"
+                path = Path(scratch) / f"{obj}.csv"
+                _write(path, names, sf.query_all_iter(soql))
+            paths.append(path)
+        if progress:
+            progress(0.8, "Importing into the store")
+        batch, record = import_files(store, paths, "salesforce pull")
+    if record is None:
+        raise PullError("the pull brought no usable rows: " + "; ".join(str(p) for p in batch.problems[:3]))
+    return record
