@@ -122,12 +122,12 @@ def _pull(args: argparse.Namespace) -> int:
     since = (args.since.tz_localize("UTC") if args.since is not None else
              salesforce.default_window(pd.Timestamp.today().normalize(), FiscalCalendar(args.fiscal_start)))
     try:
-        record = salesforce.pull(salesforce.Credentials.from_environment(), store, since,
-                                 progress=lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr))
+        record, use = salesforce.pull(salesforce.Credentials.from_environment(), store, since,
+                                      progress=lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr))
     except salesforce.PullError as error:
         raise SourceError(f"the Salesforce pull failed: {error}") from None
     tables = ", ".join(f"{name} {rows:,}" for name, rows in record.rows.items())
-    print(f"pull {record.id} stored in {store.root} (version {store.version()}): {tables}")
+    print(f"pull {record.id} stored in {store.root} (version {store.version()}): {tables}; {use}")
     return 0
 
 

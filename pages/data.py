@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.schema import TABLES
-from kpi.sources import DATE_ORDERS, SourceError, mapping_for, store_root
+from kpi.sources import DATE_ORDERS, SourceError, mapping_for, salesforce, store_root
 from kpi.sources.files import OBJECTS
 from kpi.store import Store, StoreError
 from ui import data, imports, state, widgets
@@ -72,6 +72,31 @@ if st.session_state.get("imported"):
     st.success(f"Import {st.session_state['imported']} is stored; every page now shows it." if source.name == "store"
                else f"Import {st.session_state['imported']} is stored. This dashboard reads {source.label()} "
                     "(KPI_SOURCE): start it without KPI_SOURCE to see the store.")
+
+# --- Salesforce -----------------------------------------------------------------------------------------------
+st.subheader("Pull from Salesforce")
+credentials = salesforce.Credentials.from_environment()
+try:
+    flow = credentials.flow
+except salesforce.PullError as error:
+    st.caption(f"Not set up: {error}.")
+else:
+    who = credentials.username or credentials.consumer_key or credentials.instance_url
+    st.caption(f"Credentials from the environment: {flow}, for {widgets.plain(who or '')}.")
+    test, refresh = st.columns(2)
+    if test.button("Test connection", key="sf_test"):
+        try:
+            st.success(salesforce.check_connection(credentials))
+        except salesforce.PullError as error:
+            st.error(str(error))
+    if refresh.button("Refresh from Salesforce", type="primary", key="sf_pull"):
+        try:
+            st.session_state["pulled"] = imports.refresh(credentials, state.fiscal_calendar())
+            st.rerun()
+        except salesforce.PullError as error:
+            st.error(str(error))
+if st.session_state.get("pulled"):
+    st.success(st.session_state["pulled"])
 
 # --- What is in use -------------------------------------------------------------------------------------------
 st.subheader("In use")

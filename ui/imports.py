@@ -14,6 +14,8 @@ import streamlit as st
 from kpi.schema import TABLES
 from kpi.sources import MAPPING_FILE, import_files, mapping_for, store_root
 from kpi.sources.files import OBJECTS, Batch, FileReport, read_files
+from kpi.periods import FiscalCalendar
+from kpi.sources import salesforce
 from kpi.sources.labels import Mapping
 from kpi.store import ImportRecord, Store
 
@@ -120,3 +122,25 @@ def save_mapping(obj: str, matches: dict[str, str]) -> Path:
     mapping_for(root).with_columns(OBJECTS[obj].table, {source: column for column, source in matches.items()}).save(path)
     st.session_state.pop(_STAGED, None)
     return path
+
+
+def refresh(credentials: salesforce.Credentials, calendar: FiscalCalendar) -> str:
+    """Pull from Salesforce into the store with progress; what happened, in a sentence (PullError if not)."""
+    bar = st.progress(0.0, text="Logging in to Salesforce…")
+    try:
+        record, use = salesforce.pull(credentials, Store(store_root()),
+                                      salesforce.default_window(pd.Timestamp.today().normalize(), calendar),
+                                      progress=lambda done, step: bar.progress(done, text=f"{step}…"))
+    finally:
+        bar.empty()
+    return f"Pull {record.id} is stored ({sum(record.rows.values()):,} rows); {use}."
+
+
+def freshness(records: list[ImportRecord], now: pd.Timestamp) -> str | None:
+    """'pulled 12 minutes ago' / 'imported 3 hours ago' for the newest import, or None without one."""
+    if not records:
+        return None
+    minutes = int((now - pd.Timestamp(records[-1].at)).total_seconds() // 60)
+    ago = (f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes < 120 else
+           f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days")
+    return f"{'pulled' if records[-1].source == 'salesforce pull' else 'imported'} {ago} ago"

@@ -88,6 +88,12 @@ def require_frame() -> None:
         st.rerun()
 
 
+def fiscal_calendar() -> FiscalCalendar:
+    """The fiscal calendar in use (the default one when the frame drew no filters: no data loaded yet)."""
+    filters = st.session_state.get(_FILTERS)
+    return filters.calendar if filters is not None else FiscalCalendar()
+
+
 def current() -> Filters:
     """The filters the frame drew in this run (pages call this)."""
     require_frame()

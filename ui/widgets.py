@@ -11,7 +11,9 @@ import streamlit as st
 from kpi.periods import elapsed_share
 from kpi.registry import KPIS, Unit
 from kpi.summary import Facts, unknown
-from ui import data
+from kpi.sources import store_root
+from kpi.store import Store
+from ui import data, imports
 from ui.data import Source
 from ui.state import Filters
 
@@ -115,7 +117,10 @@ def data_status(facts: Facts, notice: str | None) -> None:
     """Sidebar footnote: the source, and a warning when its files had problems or older data is in use."""
     if notice:
         st.warning(notice, icon="⚠️")
+    source = Source.from_environment()
+    fresh = imports.freshness(Store(store_root()).imports(), pd.Timestamp.now(tz="UTC")) \
+        if source.name == "store" else None
     with st.sidebar:
-        st.caption(f"Data: {Source.from_environment().label()}")
+        st.caption(f"Data: {source.label()}" + (f", {fresh}" if fresh else ""))
         if facts.org.problems:
             st.warning(f"{len(facts.org.problems)} problems in the input files: see the Data page.", icon="⚠️")

@@ -179,11 +179,55 @@ def _write(path: Path, names: list[str], records: Iterable[dict]) -> int:
     return rows
 
 
+@dataclass(frozen=True)
+class ApiUse:
+    """API requests a pull made, beside what the org has left of its rolling 24-hour allowance."""
+
+    calls: int
+    remaining: int | None
+    daily_max: int | None
+
+    def __str__(self) -> str:
+        left = f"; {self.remaining:,} of {self.daily_max:,} left today" if self.daily_max else ""
+        return f"{self.calls:,} API calls{left}"
+
+
+def _counted(session: requests.Session | None) -> tuple[requests.Session, list[int]]:
+    """A session that counts the API requests made through it (logins are not API calls)."""
+    session = session or requests.Session()
+    calls = [0]
+
+    def count(response: requests.Response, *_, **__) -> None:
+        calls[0] += "/services/data/" in response.url
+
+    session.hooks["response"].append(count)
+    return session, calls
+
+
+def _use(sf: Salesforce, calls: list[int]) -> ApiUse:
+    """The calls counted, and the org's remaining daily requests (from /limits, itself one more call)."""
+    try:
+        daily = sf.limits()["DailyApiRequests"]
+        return ApiUse(calls[0], int(daily["Remaining"]), int(daily["Max"]))
+    except (SalesforceError, requests.RequestException, KeyError, TypeError):
+        return ApiUse(calls[0], None, None)
+
+
+def check_connection(credentials: Credentials, session: requests.Session | None = None) -> str:
+    """Log in and read the org's limits: what a user needs to know the credentials work."""
+    session, calls = _counted(session)
+    sf = credentials.connect(session)
+    with credentials.redacted("reading the org's limits"):
+        use = _use(sf, calls)
+    return f"Connected to {sf.sf_instance} ({credentials.flow}); {use}"
+
+
 def pull(credentials: Credentials, store: Store, since: pd.Timestamp, session: requests.Session | None = None,
-         progress: Progress | None = None) -> ImportRecord:
+         progress: Progress | None = None) -> tuple[ImportRecord, ApiUse]:
     """Every object the dashboard reads, pulled and imported as one import: all of it or, on any failure,
-    none of it (PullError says why)."""
+    none of it (PullError says why). Also returns the API calls it made and what the org has left."""
     from kpi.sources import import_files  # (the sources package imports this module's siblings)
+    session, calls = _counted(session)
     sf = credentials.connect(session)
     with tempfile.TemporaryDirectory(prefix="kpi-pull-") as scratch:
         paths = []
@@ -206,4 +250,4 @@ def pull(credentials: Credentials, store: Store, since: pd.Timestamp, session: r
         batch, record = import_files(store, paths, "salesforce pull")
     if record is None:
         raise PullError("the pull brought no usable rows: " + "; ".join(str(p) for p in batch.problems[:3]))
-    return record
+    return record, _use(sf, calls)

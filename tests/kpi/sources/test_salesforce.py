@@ -9,7 +9,7 @@ import pytest
 from salesforce.fake_server import PASSWORD, SECURITY_TOKEN, USERNAME, FakeOrg, Faults, fake_salesforce
 
 from kpi.sources import load_folder, store_org
-from kpi.sources.salesforce import Credentials, PullError, pull
+from kpi.sources.salesforce import Credentials, PullError, pull, check_connection
 from kpi.sources.sample_org import OrgShape, write_sample_org
 from kpi.store import Store
 from kpi.summary import prepare, summary
@@ -40,8 +40,11 @@ def figures(loaded) -> dict:
 def test_a_pull_gives_the_same_numbers_as_the_exported_files(exports, org, tmp_path):
     store = Store(tmp_path / "store")
     with fake_salesforce(org) as served:
-        record = pull(LOGIN, store, SINCE, served.session)
+        record, use = pull(LOGIN, store, SINCE, served.session)
     assert record.source == "salesforce pull" and store.version() == 1
+    # Counted through the client's session: every describe, query page and the closing /limits call.
+    assert use.calls == served.count("/services/data/") and use.daily_max == 15_000
+    assert use.remaining == 15_000 - served.api_used
     pulled = store_org(store, goals_file=exports / "goals.csv")  # goals are not a Salesforce object
     expected = figures(load_folder(exports))
     assert figures(pulled) == expected
@@ -98,3 +101,11 @@ def test_credentials_come_from_the_documented_variables_and_never_show():
                                         ).flow == "access token"
     with pytest.raises(PullError, match="no Salesforce credentials"):
         _ = Credentials.from_environment({}).flow
+
+
+def test_the_connection_test_says_where_and_how_much_is_left(org):
+    with fake_salesforce(org, Faults(api_used=100)) as served:
+        said = check_connection(LOGIN, served.session)
+    # 100 used before; the /limits call itself is the 101st: 15,000 - 101 = 14,899 left.
+    assert said == "Connected to 127.0.0.1:{} (username and password); 1 API calls; 14,899 of 15,000 left today".format(
+        served.instance_url.rsplit(":", 1)[1])
