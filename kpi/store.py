@@ -130,13 +130,14 @@ class Store:
         return pd.concat(parts, ignore_index=True).astype(empty.dtypes.to_dict()) if parts else empty
 
     def commit(self, delivered: dict[str, list[Part]], source: str, files: tuple[FileRecord, ...],
-               now: pd.Timestamp | None = None) -> ImportRecord:
+               now: pd.Timestamp | None = None, deleted: dict[str, set[str]] | None = None) -> ImportRecord:
         """Merge the delivered tables into a new version and log the import: all of it lands or none of it.
 
         Each table comes as the parts its files gave, merged in order, each with the columns its file had: a
         replaced row keeps its stored value in the others, so an export with fewer columns never wipes what a
-        fuller one gave.
+        fuller one gave. `deleted` names, per table, the Ids deleted in Salesforce since: their rows go.
         """
+        deleted = {name: ids for name, ids in (deleted or {}).items() if ids}
         unknown = sorted(set(delivered) - set(TABLES))
         if unknown:
             raise ValueError(f"not canonical tables: {unknown}")
@@ -144,21 +145,26 @@ class Store:
             old = self._manifest()
             record = ImportRecord(max((r.id for r in old.imports), default=0) + 1, _stamp(now), source, tuple(files),
                                   {name: sum(len(frame) for frame, _ in parts) for name, parts in delivered.items()})
-            snapshots = {name: f"snapshots/{name}.v{old.version + 1}.parquet" for name in delivered}
+            snapshots = {name: f"snapshots/{name}.v{old.version + 1}.parquet" for name in {*delivered, *deleted}
+                         if name in delivered or name in old.tables}
             new = _Manifest(old.version + 1, {**old.tables, **snapshots}, (*old.imports, record))
-            self._switch(self._writes(old, new, delivered), new)
+            self._switch(self._writes(old, new, delivered, deleted), new)
             self._prune(old, new)
         return record
 
-    def _writes(self, old: _Manifest, new: _Manifest,
-                delivered: dict[str, list[Part]]) -> Iterator[tuple[str, pd.DataFrame]]:
-        """What a commit writes, one table in memory at a time: the rows as delivered, then the merged table."""
-        for name, parts in delivered.items():
+    def _writes(self, old: _Manifest, new: _Manifest, delivered: dict[str, list[Part]],
+                deleted: dict[str, set[str]]) -> Iterator[tuple[str, pd.DataFrame]]:
+        """What a commit writes, one table in memory at a time: the rows as delivered, then the merged table
+        (without the deleted Ids)."""
+        for name in (n for n in TABLES if n in new.tables and new.tables[n] != old.tables.get(n)):
             spec = TABLES[name]
-            parts = [(_conform(frame, spec), columns) for frame, columns in parts]
-            yield _history_path(name, new.imports[-1].id), pd.concat([frame for frame, _ in parts], ignore_index=True)
+            parts = [(_conform(frame, spec), columns) for frame, columns in delivered.get(name, [])]
+            if parts:
+                yield _history_path(name, new.imports[-1].id), pd.concat([f for f, _ in parts], ignore_index=True)
             stored = self._read(old.tables[name], spec) if name in old.tables else spec.empty()
-            yield new.tables[name], merge(name, stored, parts)
+            merged = merge(name, stored, parts)
+            gone = deleted.get(name)
+            yield new.tables[name], merged.loc[~merged["Id"].isin(list(gone))].reset_index(drop=True) if gone else merged
 
     def _manifest(self) -> _Manifest:
         path = self.root / MANIFEST

@@ -75,14 +75,14 @@ if st.session_state.get("imported"):
 
 # --- Salesforce -----------------------------------------------------------------------------------------------
 st.subheader("Pull from Salesforce")
-credentials = salesforce.Credentials.from_environment()
+credentials = imports.credentials()
 try:
     flow = credentials.flow
 except salesforce.PullError as error:
     st.caption(f"Not set up: {error}.")
 else:
     who = credentials.username or credentials.consumer_key or credentials.instance_url
-    st.caption(f"Credentials from the environment: {flow}, for {widgets.plain(who or '')}.")
+    st.caption(f"Credentials set (environment or secrets): {flow}, for {widgets.plain(who or '')}.")
     test, refresh = st.columns(2)
     if test.button("Test connection", key="sf_test"):
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from kpi.schema import TABLES
 from kpi.sources import MAPPING_FILE, import_files, mapping_for, store_root
@@ -144,3 +146,12 @@ def freshness(records: list[ImportRecord], now: pd.Timestamp) -> str | None:
     ago = (f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes < 120 else
            f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days")
     return f"{'pulled' if records[-1].source == 'salesforce pull' else 'imported'} {ago} ago"
+
+
+def credentials() -> salesforce.Credentials:
+    """Salesforce credentials: SALESFORCE_* keys of .streamlit/secrets.toml over the environment's."""
+    try:
+        secrets = {key: str(value) for key, value in st.secrets.items() if key.startswith("SALESFORCE_")}
+    except (FileNotFoundError, StreamlitSecretNotFoundError):  # no secrets file: the environment alone
+        secrets = {}
+    return salesforce.Credentials.from_environment({**os.environ, **secrets})

@@ -65,17 +65,19 @@ def load_folder(folder: Path, goals_file: Path | None = None, export_zone: str =
 
 def import_files(store: Store, paths: list[Path], source: str, export_zone: str = "UTC",
                  mapping: Mapping | None = None, progress: Progress | None = None,
-                 day_first: bool | None = None) -> tuple[Batch, ImportRecord | None]:
+                 day_first: bool | None = None,
+                 deleted: dict[str, set[str]] | None = None) -> tuple[Batch, ImportRecord | None]:
     """Files read and merged into the store (rows replaced by Id); nothing is written when no file gave a
-    table, and a file that fails leaves what the store had of its object untouched."""
+    table (nor any deletion), and a file that fails leaves what the store had of its object untouched.
+    `deleted` (a pull's) names per table the Ids deleted in Salesforce."""
     known = store.tables()
     batch = read_files(paths, mapping or mapping_for(store.root), export_zone, known.get("users"),
                        known.get("user_roles"), progress, day_first)
-    if not batch.parts:
+    if not batch.parts and not any((deleted or {}).values()):
         return batch, None
     files = tuple(FileRecord(r.file, r.object, r.table, r.rows, r.rejected, r.first_day, r.last_day)
                   for r in batch.reports)
-    return batch, store.commit(batch.parts, source, files)
+    return batch, store.commit(batch.parts, source, files, deleted=deleted)
 
 
 def store_org(store: Store, goals_file: Path | None = None) -> Org:

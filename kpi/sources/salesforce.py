@@ -30,6 +30,8 @@ OBJECTS = {"User": "users", "UserRole": "user_roles", "Account": "accounts", "Ta
            "Event": "activities", "Lead": "leads", "LeadHistory": "lead_history", "Opportunity": "opportunities",
            "ForecastingQuota": "quotas"}
 WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity"})
+PULL_SOURCE = "salesforce pull"  # how the import log names a pull
+_OVERLAP = pd.Timedelta(minutes=5)  # a later pull re-reads this much before the last one (clock skew, slow commits)
 # Fields a pull needs beyond the canonical columns (Name comes from these where Name is not queryable).
 _EXTRA = {"User": ("FirstName", "LastName"), "Lead": ("FirstName", "LastName"),
           "Event": ("EndDateTime", "DurationInMinutes")}
@@ -146,17 +148,35 @@ def soql_datetime(moment: pd.Timestamp) -> str:
     return pd.Timestamp(moment).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _fields(sf: Salesforce, obj: str) -> list[str] | None:
-    """The fields to ask for: the canonical columns (and a few helpers) the org's describe lists; None when
-    the org has no such object (e.g. no Forecasting)."""
+def _described(sf: Salesforce, obj: str) -> set[str]:
+    """The fields the org's describe lists for `obj` (none when the org lacks it, e.g. no Forecasting)."""
     try:
-        listed = {f["name"] for f in getattr(sf, obj).describe()["fields"]}
+        return {f["name"] for f in getattr(sf, obj).describe()["fields"]}
     except SalesforceError as error:
         if error.status == 404:
-            return None
+            return set()
         raise
-    wanted = [*TABLES[OBJECTS[obj]].columns(), *_EXTRA.get(obj, ())]
-    return [name for name in dict.fromkeys(wanted) if name in listed]
+
+
+def _query(obj: str, listed: set[str], since: pd.Timestamp | None, deletions: bool,
+           custom: Iterable[str] = ()) -> tuple[list[str], str]:
+    """The SOQL for `obj`: the canonical columns (and a few helpers) the org has, changed since `since`
+    (history rows, never modified, by CreatedDate); with IsDeleted when deletions are wanted. No fields: the
+    org lacks the object. `custom`: fields the mapping file names for this object's table (any case)."""
+    by_case = {name.lower(): name for name in listed}
+    wanted = [*TABLES[OBJECTS[obj]].columns(), *_EXTRA.get(obj, ()), *(["IsDeleted"] if deletions else []), *custom]
+    names = [by_case[name.lower()] for name in dict.fromkeys(wanted) if name.lower() in by_case]
+    if not names:
+        return [], ""
+    stamp = "CreatedDate" if obj.endswith("History") else "SystemModstamp"
+    where = f" WHERE {stamp} >= {soql_datetime(since)}" if since is not None and stamp in listed else ""
+    return names, f"SELECT {', '.join(names)} FROM {obj}{where}"
+
+
+def last_pull(store: Store) -> pd.Timestamp | None:
+    """When the newest pull into the store was made (None: never), to pull only what changed since."""
+    pulls = [record.at for record in store.imports() if record.source == PULL_SOURCE]
+    return pd.Timestamp(pulls[-1]) if pulls else None
 
 
 def _text(value: object) -> str:
@@ -168,15 +188,18 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _write(path: Path, names: list[str], records: Iterable[dict]) -> int:
+def _write(path: Path, names: list[str], records: Iterable[dict]) -> set[str]:
+    """Records as a Data Loader file, as they stream in; returns the Ids of deleted ones (left out)."""
+    deleted = set()
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(names)
-        rows = 0
+        writer.writerow([name for name in names if name != "IsDeleted"])
         for record in records:
-            writer.writerow([_text(record.get(name)) for name in names])
-            rows += 1
-    return rows
+            if record.get("IsDeleted"):
+                deleted.add(record["Id"])
+            else:
+                writer.writerow([_text(record.get(name)) for name in names if name != "IsDeleted"])
+    return deleted
 
 
 @dataclass(frozen=True)
@@ -225,29 +248,36 @@ def check_connection(credentials: Credentials, session: requests.Session | None 
 def pull(credentials: Credentials, store: Store, since: pd.Timestamp, session: requests.Session | None = None,
          progress: Progress | None = None) -> tuple[ImportRecord, ApiUse]:
     """Every object the dashboard reads, pulled and imported as one import: all of it or, on any failure,
-    none of it (PullError says why). Also returns the API calls it made and what the org has left."""
-    from kpi.sources import import_files  # (the sources package imports this module's siblings)
+    none of it (PullError says why). The first pull takes the busy objects from `since`; later ones take every
+    object's rows changed since the last pull (with a few minutes' overlap) and the Ids deleted since (queryAll).
+    Also returns the API calls it made and what the org has left."""
+    from kpi.sources import import_files, mapping_for  # (the sources package imports this module's siblings)
+    mapping = mapping_for(store.root)
     session, calls = _counted(session)
     sf = credentials.connect(session)
+    previous = last_pull(store)
+    changed_since = previous - _OVERLAP if previous is not None else None
+    deleted: dict[str, set[str]] = {}
     with tempfile.TemporaryDirectory(prefix="kpi-pull-") as scratch:
         paths = []
         for step, obj in enumerate(OBJECTS):
             if progress:
                 progress(0.8 * step / len(OBJECTS), f"Pulling {obj}")
             with credentials.redacted(f"pulling {obj}"):
-                names = _fields(sf, obj)
+                listed = _described(sf, obj)
+                deletions = previous is not None and "IsDeleted" in listed
+                names, soql = _query(obj, listed, changed_since if previous is not None else
+                                     (since if obj in WINDOWED else None), deletions,
+                                     mapping.columns.get(OBJECTS[obj], {}))
                 if not names:
                     continue
-                soql = f"SELECT {', '.join(names)} FROM {obj}"
-                if obj in WINDOWED:  # history rows are never modified: they have only CreatedDate
-                    stamp = "CreatedDate" if obj.endswith("History") else "SystemModstamp"
-                    soql += f" WHERE {stamp} >= {soql_datetime(since)}"
                 path = Path(scratch) / f"{obj}.csv"
-                _write(path, names, sf.query_all_iter(soql))
+                deleted.setdefault(OBJECTS[obj], set()).update(
+                    _write(path, names, sf.query_all_iter(soql, include_deleted=deletions)))
             paths.append(path)
         if progress:
             progress(0.8, "Importing into the store")
-        batch, record = import_files(store, paths, "salesforce pull")
+        batch, record = import_files(store, paths, PULL_SOURCE, deleted=deleted)
     if record is None:
         raise PullError("the pull brought no usable rows: " + "; ".join(str(p) for p in batch.problems[:3]))
     return record, _use(sf, calls)

@@ -322,3 +322,14 @@ def test_a_missing_or_corrupt_snapshot_is_named_in_the_error(tmp_path):
     snapshot.unlink()
     with pytest.raises(StoreError, match=str(snapshot)):
         store.tables()
+
+
+def test_ids_deleted_in_salesforce_leave_the_store(tmp_path):
+    store = Store(tmp_path)
+    commit(store, opportunities=rows("opportunities", opp(1), opp(2), opp(3)))
+    # An incremental pull: opp 2 changed, opp 3 deleted, and activities only had a deletion (no rows).
+    store.commit({"opportunities": [(rows("opportunities", opp(2, Amount=9.0)), {"Id", "Amount"})]}, "pull", (),
+                 now=TUE, deleted={"opportunities": {uid("006", 3)}, "activities": {uid("00T", 1)}})
+    deals = store.tables()["opportunities"]
+    assert deals["Id"].tolist() == [uid("006", 1), uid("006", 2)] and deals["Amount"].tolist() == [1000.0, 9.0]
+    assert store.imports()[-1].rows == {"opportunities": 1}

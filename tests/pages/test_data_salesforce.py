@@ -60,3 +60,17 @@ def test_a_refused_pull_is_said_and_changes_nothing(app, salesforce_env):
     at.button(key="sf_pull").click().run()
     assert "daily API request limit is reached" in at.error[0].value
     assert Store(store_root()).is_empty()
+
+
+def test_credentials_in_streamlit_secrets_are_used_and_not_shown():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard.py"), default_timeout=60)
+    at.secrets["SALESFORCE_ACCESS_TOKEN"] = "00Dsecret!token"
+    at.secrets["SALESFORCE_INSTANCE_URL"] = "https://acme.my.salesforce.com"
+    at.run()
+    at.switch_page("pages/data.py").run()
+    captions = [c.value for c in at.caption]
+    assert any(r"access token, for https\://acme\.my\.salesforce\.com" in c for c in captions), captions
+    assert not any("00Dsecret!token" in c for c in captions)

@@ -109,3 +109,53 @@ def test_the_connection_test_says_where_and_how_much_is_left(org):
     # 100 used before; the /limits call itself is the 101st: 15,000 - 101 = 14,899 left.
     assert said == "Connected to 127.0.0.1:{} (username and password); 1 API calls; 14,899 of 15,000 left today".format(
         served.instance_url.rsplit(":", 1)[1])
+
+
+def test_a_later_pull_takes_only_what_changed_and_removes_what_was_deleted(exports, tmp_path):
+    store = Store(tmp_path / "store")
+    with fake_salesforce(FakeOrg.from_csv_folder(exports)) as served:
+        pull(LOGIN, store, SINCE, served.session)
+    first = store.tables()["opportunities"].set_index("Id")
+    changed, gone = first.index[0], first.index[1]
+    # In Salesforce since: one deal's amount changed, another deleted (both touched after the first pull).
+    later = (pd.Timestamp.now(tz="UTC") + pd.Timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    org = FakeOrg.from_csv_folder(exports)
+    deals = org.objects["Opportunity"]
+    deals.loc[deals["Id"] == changed, ["Amount", "SystemModstamp"]] = [123.0, later]
+    deals.loc[deals["Id"] == gone, ["IsDeleted", "SystemModstamp"]] = [True, later]
+    with fake_salesforce(org) as served:
+        record, _ = pull(LOGIN, store, SINCE, served.session)
+    after = store.tables()["opportunities"].set_index("Id")
+    assert after.loc[changed, "Amount"] == 123.0 and gone not in after.index and len(after) == len(first) - 1
+    # Only rows modified since the first pull (less 5 minutes) came back, through queryAll: one deal and none of
+    # the busy objects (objects the org keeps no SystemModstamp for, here roles and quotas, are read whole).
+    assert record.rows["opportunities"] == 1 and not {"activities", "leads", "lead_history"} & set(record.rows)
+    assert served.count("/queryAll") >= 1
+
+
+def test_a_custom_field_named_in_the_mapping_file_is_pulled(tmp_path):
+    users = pd.DataFrame({"Id": ["0055g00000AnnAAAAA"], "Name": ["Ann Lee"], "IsActive": [True],
+                          "CreatedDate": ["2026-01-05T09:00:00.000+0000"]})
+    leads = pd.DataFrame({"Id": ["00Q5g00000AAAAAAAA"], "OwnerId": ["0055g00000AnnAAAAA"], "Status": ["SAL"],
+                          "CreatedDate": ["2026-11-02T09:00:00.000+0000"], "Accepted_On__c": ["2026-11-03"]})
+    store = Store(tmp_path / "store")
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "mapping.toml").write_text('[leads]\n"Accepted_On__c" = "SAL_Date__c"\n')
+    with fake_salesforce(FakeOrg({"User": users, "Lead": leads})) as served:
+        pull(LOGIN, store, SINCE, served.session)
+    assert any("Accepted_On__c" in query for query in served.queries if "FROM Lead" in query)
+    assert store.tables()["leads"]["SAL_Date__c"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-03"]
+
+
+def test_a_50000_row_object_is_paged_to_the_end(tmp_path):
+    n = 50_000
+    users = pd.DataFrame({"Id": ["0055g00000AnnAAAAA"], "Name": ["Ann Lee"], "IsActive": [True]})
+    tasks = pd.DataFrame({"Id": [f"00T5g{i:010d}AAA" for i in range(n)], "OwnerId": "0055g00000AnnAAAAA",
+                          "TaskSubtype": "Call", "Status": "Completed", "IsClosed": True,
+                          "CreatedDate": "2026-11-02T09:00:00.000+0000"})
+    store = Store(tmp_path / "store")
+    with fake_salesforce(FakeOrg({"User": users, "Task": tasks})) as served:
+        record, use = pull(LOGIN, store, SINCE, served.session)
+    # 2,000 records a page: 25 query requests for the 50,000 Tasks, every row stored.
+    assert record.rows["activities"] == n and len(store.tables()["activities"]) == n
+    assert served.count("/query") - sum("FROM Task" not in q for q in served.queries) == 25
