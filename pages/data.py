@@ -34,7 +34,7 @@ zone = left.selectbox("Time zone of report date-times (the exporting user's)", z
 orders = list(DATE_ORDERS)
 order = right.selectbox("Dates like 03/11/2026 are", orders, key="date_order",
                         index=orders.index(source.date_order) if source.date_order in orders else 0,
-                        format_func={"auto": "read one way per column (month first unless a value says)",
+                        format_func={"auto": "read one way per file (month first unless a date says)",
                                      "day-first": "day first (3 November)",
                                      "month-first": "month first (11 March)"}.get)
 checked = imports.staged(uploads, zone, DATE_ORDERS[order])
