@@ -119,11 +119,11 @@ def _pull(args: argparse.Namespace) -> int:
     """Salesforce into the local store, for cron: exit 0 when it landed, 2 when it did not (nothing changed)."""
     from kpi.sources import salesforce
     store = Store(args.store or store_root())
-    since = (args.since.tz_localize("UTC") if args.since is not None else
-             salesforce.default_window(pd.Timestamp.today().normalize(), FiscalCalendar(args.fiscal_start)))
     try:
-        record, use = salesforce.pull(salesforce.Credentials.from_environment(), store, since,
-                                      progress=lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr))
+        record, use = salesforce.pull(salesforce.Credentials.from_environment(), store,
+                                      args.since.tz_localize("UTC") if args.since is not None else None,
+                                      progress=lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr),
+                                      calendar=FiscalCalendar(args.fiscal_start))
     except salesforce.PullError as error:
         raise SourceError(f"the Salesforce pull failed: {error}") from None
     tables = ", ".join(f"{name} {rows:,}" for name, rows in record.rows.items())

@@ -40,7 +40,7 @@ order = right.selectbox("Dates like 03/11/2026 are", orders, key="date_order",
 checked = imports.staged(uploads, zone, DATE_ORDERS[order])
 if checked is not None:
     st.dataframe(imports.file_table(checked.batch.reports), hide_index=True, key="checked_files")
-    problems = imports.problem_table(checked.batch.reports)
+    problems = imports.problem_table(checked.batch.problems)
     if not problems.empty:
         st.caption(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}: rows with an unreadable value are "
                    "skipped, the rest is imported.")
@@ -112,8 +112,7 @@ if org is not None:
     if org.problems:
         st.caption(f"{len(org.problems)} problems: rows with an unreadable value were skipped; everything else "
                    "was loaded.")
-        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
-                                   for p in org.problems]), hide_index=True, key="problems")
+        st.dataframe(imports.problem_table(org.problems), hide_index=True, key="problems")
     else:
         st.success("No problem in the data in use.")
 try:

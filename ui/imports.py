@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,11 +14,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from kpi.schema import TABLES
-from kpi.sources import MAPPING_FILE, import_files, mapping_for, store_root
-from kpi.sources.files import OBJECTS, Batch, FileReport, read_files
 from kpi.periods import FiscalCalendar
-from kpi.sources import salesforce
+from kpi.schema import TABLES, Problem
+from kpi.sources import MAPPING_FILE, import_files, mapping_for, salesforce, store_root
+from kpi.sources.files import OBJECTS, Batch, FileReport, read_files
 from kpi.sources.labels import Mapping
 from kpi.store import ImportRecord, Store
 
@@ -97,9 +97,9 @@ def file_table(reports: tuple[FileReport, ...]) -> pd.DataFrame:
                    f"{len(r.problems)} problem{'s' if len(r.problems) != 1 else ''}")} for r in reports])
 
 
-def problem_table(reports: tuple[FileReport, ...]) -> pd.DataFrame:
+def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
     return pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
-                         for r in reports for p in r.problems], columns=["file", "row", "column", "problem"])
+                         for p in problems], columns=["file", "row", "column", "problem"])
 
 
 def history_table(records: list[ImportRecord]) -> pd.DataFrame:
@@ -130,8 +130,7 @@ def refresh(credentials: salesforce.Credentials, calendar: FiscalCalendar) -> st
     """Pull from Salesforce into the store with progress; what happened, in a sentence (PullError if not)."""
     bar = st.progress(0.0, text="Logging in to Salesforce…")
     try:
-        record, use = salesforce.pull(credentials, Store(store_root()),
-                                      salesforce.default_window(pd.Timestamp.today().normalize(), calendar),
+        record, use = salesforce.pull(credentials, Store(store_root()), calendar=calendar,
                                       progress=lambda done, step: bar.progress(done, text=f"{step}…"))
     finally:
         bar.empty()
@@ -145,7 +144,7 @@ def freshness(records: list[ImportRecord], now: pd.Timestamp) -> str | None:
     minutes = int((now - pd.Timestamp(records[-1].at)).total_seconds() // 60)
     ago = (f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes < 120 else
            f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days")
-    return f"{'pulled' if records[-1].source == 'salesforce pull' else 'imported'} {ago} ago"
+    return f"{'pulled' if records[-1].source == salesforce.PULL_SOURCE else 'imported'} {ago} ago"
 
 
 def credentials() -> salesforce.Credentials:

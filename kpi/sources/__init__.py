@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.currency import to_corporate
-from kpi.periods import FiscalCalendar
 from kpi.schema import TABLES, Org, Problem
 from kpi.sources.files import Batch, Progress, export_files, read_files
 from kpi.sources.labels import Mapping
@@ -56,9 +55,15 @@ def org_of(tables: dict[str, pd.DataFrame], objects: set[str], problems: tuple[P
 def load_folder(folder: Path, goals_file: Path | None = None, export_zone: str = "UTC",
                 progress: Progress | None = None, day_first: bool | None = None) -> Org:
     """Every export file in the folder, whatever its name; `goals_file` replaces the folder's goals.
-    `day_first` fixes the day/month order of dates (None: inferred per column)."""
+    `day_first` fixes the day/month order of dates (None: inferred per file)."""
     paths = [p for p in export_files(folder) if not (goals_file and p.stem.lower() == "goals")]
-    batch = read_files(paths + ([goals_file] if goals_file else []), mapping_for(folder), export_zone,
+    return _files_org(paths, folder, goals_file, export_zone, progress, day_first)
+
+
+def _files_org(paths: list[Path], folder: Path, goals_file: Path | None, export_zone: str,
+               progress: Progress | None, day_first: bool | None) -> Org:
+    """The Org export files make, read with the mapping file beside them; a goals file read last wins."""
+    batch = read_files([*paths, *([goals_file] if goals_file else [])], mapping_for(folder), export_zone,
                        progress=progress, day_first=day_first)
     return org_of(batch.tables, batch.objects, batch.problems)
 
@@ -84,12 +89,12 @@ def store_org(store: Store, goals_file: Path | None = None) -> Org:
     """The store's data as an Org; the objects it holds are those its imports delivered."""
     tables = store.tables()
     objects = {f.object for record in store.imports() for f in record.files if f.table and f.object}
+    problems: tuple[Problem, ...] = ()
     if goals_file is not None:
         batch = read_files([goals_file])
         tables["goals"] = batch.tables.get("goals", TABLES["goals"].empty())
-        objects |= batch.objects
-        return org_of(tables, objects, batch.problems)
-    return org_of(tables, objects, ())
+        objects, problems = objects | batch.objects, batch.problems
+    return org_of(tables, objects, problems)
 
 
 def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
@@ -101,8 +106,14 @@ def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
     if source == "sample":
         from kpi.sources import sample
         return sample.load(goals_file, progress)
-    if source == "store":
+    if source in ("store", "salesforce"):
         local = Store(store or store_root())
+        if source == "salesforce":  # pull into the store first, then read the store
+            from kpi.sources import salesforce
+            try:
+                salesforce.pull(salesforce.Credentials.from_environment(), local, progress=progress)
+            except salesforce.PullError as error:
+                raise SourceError(f"the Salesforce pull failed: {error}") from None
         try:
             if local.is_empty():
                 raise SourceError(f"the store {local.root} is empty: import exports first "
@@ -110,21 +121,9 @@ def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
             return store_org(local, goals_file)
         except StoreError as error:
             raise SourceError(str(error)) from None
-    if source == "salesforce":  # pull into the store, then read the store
-        from kpi.sources import salesforce
-        local = Store(store or store_root())
-        try:
-            salesforce.pull(salesforce.Credentials.from_environment(), local,
-                            salesforce.default_window(pd.Timestamp.today().normalize(), FiscalCalendar()),
-                            progress=progress)
-        except salesforce.PullError as error:
-            raise SourceError(f"the Salesforce pull failed: {error}") from None
-        return store_org(local, goals_file)
     path = Path(source)
     if path.is_file() and path.suffix.lower() == ".zip":
-        batch = read_files([path, *([goals_file] if goals_file else [])], mapping_for(path.parent), export_zone,
-                           progress=progress, day_first=day_first)
-        return org_of(batch.tables, batch.objects, batch.problems)
+        return _files_org([path], path.parent, goals_file, export_zone, progress, day_first)
     if not path.is_dir():
         raise SourceError(f"{source} is not 'sample', 'store', a folder of Salesforce exports nor a .zip of them")
     return load_folder(path, goals_file, export_zone, progress, day_first)

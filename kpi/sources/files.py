@@ -13,6 +13,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -106,7 +107,7 @@ class Batch:
     parts: dict[str, list[Part]] = field(default_factory=dict)
     reports: tuple[FileReport, ...] = ()
 
-    @property
+    @cached_property
     def tables(self) -> dict[str, pd.DataFrame]:
         """Each table the files make together: a later file's rows replace earlier ones by Id, in the columns
         it has (as an import into the store does)."""
@@ -261,20 +262,23 @@ def _recognise_file(path: Path, shown: str, mapping: Mapping) -> _Recognised:
         raw, problems = _read(path, shown, mapping)
     except UnusableFile as error:
         return _Recognised(FileReport(shown, None, None, problems=(error.problem,)))
+    columns = tuple(map(str, raw.columns))
+
+    def unread(obj: str | None, *more: Problem) -> _Recognised:  # a file that gives no table
+        return _Recognised(FileReport(shown, obj, None, len(raw), problems=(*problems, *more), columns=columns))
+
     try:
         obj = recognise(path.name, list(raw.columns), mapping)
     except UnusableFile as error:  # its columns can still be matched by hand
-        return _Recognised(FileReport(shown, None, None, len(raw), problems=(*problems, error.problem),
-                                      columns=tuple(map(str, raw.columns))))
-    if obj is None:
-        return _Recognised(FileReport(shown, Path(path.name).stem, None, len(raw), columns=tuple(raw.columns)))
+        return unread(None, error.problem)
+    if obj is None:  # an object not read yet: its file's own problems do not matter
+        return _Recognised(FileReport(shown, Path(path.name).stem, None, len(raw), columns=columns))
     table = OBJECTS[obj].table
-    report = FileReport(shown, obj, table, len(raw), problems=tuple(problems), columns=tuple(raw.columns))
+    report = FileReport(shown, obj, table, len(raw), problems=tuple(problems), columns=columns)
     try:
         text = match_columns(_full_name(raw), TABLES[table], shown, mapping.aliases(table))
     except UnusableFile as error:
-        return _Recognised(FileReport(shown, obj, None, len(raw), problems=(*problems, error.problem),
-                                      columns=tuple(raw.columns)))
+        return unread(obj, error.problem)
     provided = {str(c) for c in text.columns[text.notna().any()]} | set(TABLES[table].required())
     if table == "activities":
         text = _mark_events(text, obj == "Event")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -93,38 +94,29 @@ class Credentials:
             return Salesforce(username=self.username, password=self.password,
                               security_token=self.security_token or "", **common)
 
-    def redacted(self, doing: str) -> _Redacted:
-        return _Redacted(doing, self.secrets())
-
-
-class _Redacted:
-    """Turns any failure inside it into a PullError that says what was being done and why, without secrets."""
-
-    def __init__(self, doing: str, secrets: list[str]):
-        self.doing, self.secrets = doing, secrets
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, _) -> bool:
-        if error is None or isinstance(error, PullError):
-            return False
-        raise PullError(f"{self.doing}: {_reason(error, self.secrets)}") from None
+    @contextmanager
+    def redacted(self, doing: str) -> Iterator[None]:
+        """Any failure inside becomes a PullError that says what was being done and why, without secrets."""
+        try:
+            yield
+        except PullError:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever the client raised, the user gets a reason
+            raise PullError(f"{doing}: {_reason(error, self.secrets())}") from None
 
 
 def _reason(error: BaseException, secrets: list[str]) -> str:
     """What went wrong, in words a user can act on; credentials blanked out."""
     if isinstance(error, SalesforceError):
-        codes = {item.get("errorCode") for item in error.content if isinstance(item, dict)} \
-            if isinstance(error.content, list) else set()
+        items = [item for item in error.content if isinstance(item, dict)] if isinstance(error.content, list) else []
+        codes = {item.get("errorCode") for item in items}
         if "REQUEST_LIMIT_EXCEEDED" in codes:
             text = "the org's daily API request limit is reached; the last good data stays; retry after the " \
                    "rolling 24-hour window frees calls"
         elif "INVALID_SESSION_ID" in codes:
             text = "the session expired or is invalid; log in again (check the credentials)"
         else:
-            messages = [item.get("message", "") for item in error.content if isinstance(item, dict)] \
-                if isinstance(error.content, list) else [str(error.content)]
+            messages = [item.get("message", "") for item in items] or [str(error.content)]
             text = f"Salesforce answered {error.status}: {'; '.join(messages)}"
     elif isinstance(error, requests.RequestException):
         text = f"the network failed ({type(error).__name__}); the last good data stays; the next pull starts again"
@@ -191,14 +183,15 @@ def _text(value: object) -> str:
 def _write(path: Path, names: list[str], records: Iterable[dict]) -> set[str]:
     """Records as a Data Loader file, as they stream in; returns the Ids of deleted ones (left out)."""
     deleted = set()
+    columns = [name for name in names if name != "IsDeleted"]
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow([name for name in names if name != "IsDeleted"])
+        writer.writerow(columns)
         for record in records:
             if record.get("IsDeleted"):
                 deleted.add(record["Id"])
             else:
-                writer.writerow([_text(record.get(name)) for name in names if name != "IsDeleted"])
+                writer.writerow([_text(record.get(name)) for name in columns])
     return deleted
 
 
@@ -245,12 +238,15 @@ def check_connection(credentials: Credentials, session: requests.Session | None 
     return f"Connected to {sf.sf_instance} ({credentials.flow}); {use}"
 
 
-def pull(credentials: Credentials, store: Store, since: pd.Timestamp, session: requests.Session | None = None,
-         progress: Progress | None = None) -> tuple[ImportRecord, ApiUse]:
+def pull(credentials: Credentials, store: Store, since: pd.Timestamp | None = None,
+         session: requests.Session | None = None, progress: Progress | None = None,
+         calendar: FiscalCalendar = FiscalCalendar()) -> tuple[ImportRecord, ApiUse]:
     """Every object the dashboard reads, pulled and imported as one import: all of it or, on any failure,
     none of it (PullError says why). The first pull takes the busy objects from `since`; later ones take every
     object's rows changed since the last pull (with a few minutes' overlap) and the Ids deleted since (queryAll).
-    Also returns the API calls it made and what the org has left."""
+    `since` defaults to the current fiscal quarter of `calendar` and the two before it. Also returns the API
+    calls it made and what the org has left."""
+    since = since if since is not None else default_window(pd.Timestamp.today().normalize(), calendar)
     from kpi.sources import import_files, mapping_for  # (the sources package imports this module's siblings)
     mapping = mapping_for(store.root)
     session, calls = _counted(session)
