@@ -13,7 +13,7 @@ import pandas as pd
 from kpi.periods import FiscalCalendar, parse_day
 from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
 from kpi.schema import Org, Problem
-from kpi.sources import DATE_ORDERS, SourceError, import_files, load, store_root
+from kpi.sources import DATE_ORDERS, SourceError, gaps, import_files, load, store_root
 from kpi.sources.labels import Mapping
 from kpi.store import Store, StoreError
 from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
@@ -43,8 +43,8 @@ def _zone(text: str) -> str:
 
 def _report(org: Org) -> None:
     """What the source lacked or got wrong, on stderr, so stdout stays the summary."""
-    if org.missing:
-        print(f"missing: {', '.join(f'{name}.csv' for name in org.missing)} (figures from them are empty)",
+    if gaps(org):
+        print(f"missing: {', '.join(f'{name}.csv' for name in gaps(org))} (figures from them are empty)",
               file=sys.stderr)
     _report_problems(org.problems)
 
@@ -123,7 +123,8 @@ def _pull(args: argparse.Namespace) -> int:
         record, use = salesforce.pull(salesforce.Credentials.from_environment(), store,
                                       args.since.tz_localize("UTC") if args.since is not None else None,
                                       progress=lambda done, step: print(f"{done:4.0%} {step}", file=sys.stderr),
-                                      calendar=FiscalCalendar(args.fiscal_start))
+                                      calendar=FiscalCalendar(args.fiscal_start),
+                                      bulk=salesforce.Bulk(None if args.no_bulk else args.bulk_from))
     except salesforce.PullError as error:
         raise SourceError(f"the Salesforce pull failed: {error}") from None
     tables = ", ".join(f"{name} {rows:,}" for name, rows in record.rows.items())
@@ -134,7 +135,7 @@ def _pull(args: argparse.Namespace) -> int:
 def _imports(args: argparse.Namespace) -> int:
     for record in Store(args.store or store_root()).imports():
         tables = ", ".join(f"{name} {rows:,}" for name, rows in record.rows.items())
-        print(f"{record.id:4} {record.at}  {record.source}: {tables}")
+        print(f"{record.id:4} {record.at}  {record.source}: {tables}" + (f" ({record.note})" if record.note else ""))
     return 0
 
 
@@ -196,6 +197,9 @@ def parser() -> argparse.ArgumentParser:
     _store_option(p)
     p.add_argument("--since", type=_date, help="YYYY-MM-DD (default: the current and two previous fiscal quarters)")
     p.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
+    p.add_argument("--bulk-from", type=int, default=10_000, metavar="ROWS",
+                   help="objects with this many rows to pull go through Bulk API 2.0 (default 10,000)")
+    p.add_argument("--no-bulk", action="store_true", help="REST queries only (e.g. no Bulk API permission)")
     p.set_defaults(run=_pull)
     h = commands.add_parser("imports", help="the local store's import history")
     _store_option(h)

@@ -153,6 +153,22 @@ class Opportunities(pa.DataFrameModel):
         strict = True
 
 
+class OpportunityFieldHistory(pa.DataFrameModel):
+    """OpportunityFieldHistory: changes of the tracked opportunity fields. History rows have no id of their own
+    worth keeping."""
+
+    OpportunityId: Series[str] = _col(Kind.ID, "The opportunity", required=True, nullable=False)
+    Field: Series[str] = _col(Kind.TEXT, "Changed field ('StageName', 'Amount', 'CloseDate', 'Owner', "
+                                         "'ForecastCategoryName', ...)", required=True, nullable=False)
+    DataType: Series[str] = _col(Kind.TEXT, "'EntityId' marks the id row of an owner change")
+    OldValue: Series[str] = _col(Kind.TEXT, "Value before")
+    NewValue: Series[str] = _col(Kind.TEXT, "Value after")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When it changed", required=True, nullable=False)
+
+    class Config:
+        strict = True
+
+
 class Quotas(pa.DataFrameModel):
     """ForecastingQuota: one row per owner and forecast period (month or quarter)."""
 
@@ -264,6 +280,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("leads", Leads, ("Lead",)),
     Table("lead_history", LeadHistory, ("LeadHistory",)),
     Table("opportunities", Opportunities, ("Opportunity",)),
+    Table("opportunity_history", OpportunityFieldHistory, ("OpportunityFieldHistory",)),
     Table("quotas", Quotas, ("ForecastingQuota",)),
     Table("accounts", Accounts, ("Account",)),
     Table("currency_rates", CurrencyRates, ("CurrencyType", "DatedConversionRate")),
@@ -296,6 +313,7 @@ class Org:
     leads: pd.DataFrame
     lead_history: pd.DataFrame
     opportunities: pd.DataFrame
+    opportunity_history: pd.DataFrame
     quotas: pd.DataFrame
     accounts: pd.DataFrame
     currency_rates: pd.DataFrame

@@ -32,7 +32,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 # How a delivered table meets the stored one. Tables with a unique Id upsert by it; the rest are replaced
 # whole (goals: the file is the full set of targets), except these:
-_UNION = {"lead_history"}  # no id of its own: keep every distinct row ever delivered
+_UNION = {"lead_history", "opportunity_history"}  # no id of their own: keep every distinct row ever delivered
 _KEYS = {"quotas": [Quotas.QuotaOwnerId, Quotas.StartDate, Quotas.IsQuantity],  # one quota per owner and period
          "currency_rates": [CurrencyRates.IsoCode, CurrencyRates.StartDate]}  # one rate per currency (and date)
 Part = tuple[pd.DataFrame, set[str]]  # the rows one file delivered, and the columns that file had
@@ -64,11 +64,13 @@ class ImportRecord:
     source: str  # 'upload', 'folder /path', 'salesforce pull'
     files: tuple[FileRecord, ...]
     rows: dict[str, int]
+    note: str = ""  # e.g. a pull's API calls and the org's daily allowance left
 
     @classmethod
     def from_json(cls, data: dict) -> ImportRecord:
         return cls(int(data["id"]), str(data["at"]), str(data["source"]),
-                   tuple(FileRecord(**f) for f in data["files"]), {str(k): int(v) for k, v in data["rows"].items()})
+                   tuple(FileRecord(**f) for f in data["files"]), {str(k): int(v) for k, v in data["rows"].items()},
+                   str(data.get("note", "")))
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ class Store:
         return pd.concat(parts, ignore_index=True).astype(empty.dtypes.to_dict()) if parts else empty
 
     def commit(self, delivered: dict[str, list[Part]], source: str, files: tuple[FileRecord, ...],
-               now: pd.Timestamp | None = None, deleted: dict[str, set[str]] | None = None) -> ImportRecord:
+               now: pd.Timestamp | None = None, deleted: dict[str, set[str]] | None = None,
+               note: str = "") -> ImportRecord:
         """Merge the delivered tables into a new version and log the import: all of it lands or none of it.
 
         Each table comes as the parts its files gave, merged in order, each with the columns its file had: a
@@ -144,7 +147,8 @@ class Store:
         with self._locked():
             old = self._manifest()
             record = ImportRecord(max((r.id for r in old.imports), default=0) + 1, _stamp(now), source, tuple(files),
-                                  {name: sum(len(frame) for frame, _ in parts) for name, parts in delivered.items()})
+                                  {name: sum(len(frame) for frame, _ in parts) for name, parts in delivered.items()},
+                                  note)
             snapshots = {name: f"snapshots/{name}.v{old.version + 1}.parquet" for name in {*delivered, *deleted}
                          if name in delivered or name in old.tables}
             new = _Manifest(old.version + 1, {**old.tables, **snapshots}, (*old.imports, record))

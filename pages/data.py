@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.schema import TABLES
-from kpi.sources import DATE_ORDERS, SourceError, mapping_for, salesforce, store_root
+from kpi.sources import DATE_ORDERS, SourceError, gaps, mapping_for, salesforce, store_root
 from kpi.sources.files import OBJECTS
 from kpi.store import Store, StoreError
 from ui import data, imports, state, widgets
@@ -106,8 +106,8 @@ if org is not None:
     st.dataframe(pd.DataFrame({"table": list(TABLES), "rows": [len(getattr(org, name)) for name in TABLES],
                                "from": [", ".join(t.objects) for t in TABLES.values()]}),
                  hide_index=True, key="tables")
-    if org.missing:
-        st.info("Not in the data: " + ", ".join(org.missing)
+    if gaps(org):
+        st.info("Not in the data: " + ", ".join(gaps(org))
                 + ". Figures that need them are left empty and say so.")
     if org.problems:
         st.caption(f"{len(org.problems)} problems: rows with an unreadable value were skipped; everything else "

@@ -15,7 +15,7 @@ The input is a folder of Data Loader CSVs (API-name headers, 18-character ids, U
   report without groups, the others as "Details Only" sheets.
 
 ForecastingQuota has no standard report type, so it stays a Data Loader CSV in every form; goals.csv is
-copied unchanged; OpportunityFieldHistory (not read yet) is copied as a Data Loader CSV too.
+copied unchanged; OpportunityFieldHistory is copied as a Data Loader CSV too.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from kpi.summary import Facts, prepare, rep_table, team_row
 
 @dataclass(frozen=True)
 class Source:
-    """Where the data comes from: KPI_SOURCE ('sample', 'store' or a folder of exports; default: the local
-    store once something was imported into it, else the sample), KPI_GOALS, KPI_EXPORT_TZ, KPI_DATE_ORDER
+    """Where the data comes from: KPI_SOURCE ('sample', 'store' or a folder of exports, 'salesforce' meaning the
+    store; default: the local store once something was imported into it, else the sample), KPI_GOALS, KPI_EXPORT_TZ, KPI_DATE_ORDER
     ('auto', 'day-first' or 'month-first')."""
 
     name: str
@@ -34,7 +34,9 @@ class Source:
             default = "sample" if Store(store_root()).is_empty() else "store"
         except StoreError:
             default = "store"  # loading it says what is wrong with it
-        return cls(os.environ.get("KPI_SOURCE") or default, os.environ.get("KPI_GOALS") or None,
+        name = os.environ.get("KPI_SOURCE") or default
+        # The app reads what pulls put in the store (cron, or Refresh on the Data page); it never pulls per view.
+        return cls("store" if name == "salesforce" else name, os.environ.get("KPI_GOALS") or None,
                    os.environ.get("KPI_EXPORT_TZ") or "UTC", os.environ.get("KPI_DATE_ORDER") or "auto")
 
     def label(self) -> str:

@@ -105,7 +105,8 @@ def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
 def history_table(records: list[ImportRecord]) -> pd.DataFrame:
     return pd.DataFrame([{"import": r.id, "at (UTC)": r.at.replace("T", " ").rstrip("Z"), "from": r.source,
                           "files": len(r.files), "rows": sum(r.rows.values()),
-                          "tables": ", ".join(f"{name} {rows:,}" for name, rows in r.rows.items())}
+                          "tables": ", ".join(f"{name} {rows:,}" for name, rows in r.rows.items()),
+                          "note": r.note}
                          for r in reversed(records)])
 
 

@@ -16,6 +16,9 @@ from kpi.store import FileRecord, ImportRecord, Store, StoreError
 # The objects whose absence makes figures unknown (named in "missing"); rates are optional.
 EXPECTED = ("User", "UserRole", "Task", "Event", "Lead", "LeadHistory", "Opportunity", "ForecastingQuota",
             "Account", "goals")
+# Objects an org has only in part (history of the fields it tracks): their absence is in "missing" too, so
+# `Org.has` answers, but it leaves no figure empty, so warnings (`gaps`) leave it out.
+OPTIONAL = ("OpportunityFieldHistory",)
 STORE = Path(__file__).resolve().parents[2] / "data" / "store"
 MAPPING_FILE = "mapping.toml"
 DATE_ORDERS = {"auto": None, "day-first": True, "month-first": False}  # the setting's values -> day_first
@@ -48,8 +51,13 @@ def org_of(tables: dict[str, pd.DataFrame], objects: set[str], problems: tuple[P
     activities = tables.get("activities")
     present = objects | ({"Event"} if activities is not None and activities["IsEvent"].any() else set())
     present |= {"UserRole"} if not tables.get("user_roles", pd.DataFrame()).empty else set()  # from a users report
-    missing = tuple(obj for obj in EXPECTED if obj not in present)
+    missing = tuple(obj for obj in (*EXPECTED, *OPTIONAL) if obj not in present)
     return Org.from_tables(tables, missing=missing, problems=(*problems, *unconverted), currency=currency)
+
+
+def gaps(org: Org) -> tuple[str, ...]:
+    """The missing objects a warning names: those whose absence leaves figures empty."""
+    return tuple(obj for obj in org.missing if obj not in OPTIONAL)
 
 
 def load_folder(folder: Path, goals_file: Path | None = None, export_zone: str = "UTC",
@@ -71,10 +79,10 @@ def _files_org(paths: list[Path], folder: Path, goals_file: Path | None, export_
 def import_files(store: Store, paths: list[Path], source: str, export_zone: str = "UTC",
                  mapping: Mapping | None = None, progress: Progress | None = None,
                  day_first: bool | None = None,
-                 deleted: dict[str, set[str]] | None = None) -> tuple[Batch, ImportRecord | None]:
+                 deleted: dict[str, set[str]] | None = None, note: str = "") -> tuple[Batch, ImportRecord | None]:
     """Files read and merged into the store (rows replaced by Id); nothing is written when no file gave a
     table (nor any deletion), and a file that fails leaves what the store had of its object untouched.
-    `deleted` (a pull's) names per table the Ids deleted in Salesforce."""
+    `deleted` (a pull's) names per table the Ids deleted in Salesforce; `note` goes into the import log."""
     known = store.tables()
     batch = read_files(paths, mapping or mapping_for(store.root), export_zone, known.get("users"),
                        known.get("user_roles"), progress, day_first)
@@ -82,7 +90,7 @@ def import_files(store: Store, paths: list[Path], source: str, export_zone: str 
         return batch, None
     files = tuple(FileRecord(r.file, r.object, r.table, r.rows, r.rejected, r.first_day, r.last_day)
                   for r in batch.reports)
-    return batch, store.commit(batch.parts, source, files, deleted=deleted)
+    return batch, store.commit(batch.parts, source, files, deleted=deleted, note=note)
 
 
 def store_org(store: Store, goals_file: Path | None = None) -> Org:

@@ -60,6 +60,10 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "IsClosed": ("Closed",), "IsWon": ("Won",), "ForecastCategoryName": ("Forecast Category",),
         "Type": ("Type", "Opportunity Type"), "LeadSource": ("Lead Source",),
     },
+    "opportunity_history": {
+        "OpportunityId": ("Opportunity ID",), "Field": ("Field / Event", "Field/Event"), "DataType": ("Data Type",),
+        "OldValue": ("Old Value",), "NewValue": ("New Value",), "CreatedDate": ("Edit Date",),
+    },
     "quotas": {
         "QuotaOwnerId": ("Quota Owner", "Quota Owner ID", "Owner"), "StartDate": ("Start Date",),
         "QuotaAmount": ("Quota Amount", "Amount"), "IsQuantity": ("Is Quantity", "Quantity Quota"),
@@ -76,9 +80,14 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-# A field-history report names the changed field by its label.
-FIELD_LABELS = {"lead status": "Status", "lead owner": "Owner", "owner": "Owner", "status": "Status",
-                "created.": "created", "lead created.": "created"}
+# A field-history report names the changed field by its label (lowered here): per history table, the API name.
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "lead_history": {"lead status": "Status", "lead owner": "Owner", "owner": "Owner", "status": "Status",
+                     "created.": "created", "lead created.": "created"},
+    "opportunity_history": {"stage": "StageName", "amount": "Amount", "close date": "CloseDate",
+                            "opportunity owner": "Owner", "owner": "Owner", "forecast category": "ForecastCategoryName",
+                            "probability (%)": "Probability", "created.": "created"},
+}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Reports print people by full name ('Alice Adams'), not id. A name is matched to the users of the same import
 and of the store, case- and space-insensitively; a name that matches no user, or several, is reported by
 file and row. A lead owner that is no known user (a queue's name, in a leads report or a field-history report)
-stands for an owner who is no rep, so the lead counts for nobody then, as a queue-owned lead does.
+stands for an owner who is no rep, so the lead counts for nobody then, as a queue-owned lead does. An
+opportunity's owner is always a user: an unknown name there (also in its field history) is left empty.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _AMBIGUOUS = "\x00ambiguous"
 _PEOPLE = {"users": ("ManagerId",), "activities": ("OwnerId",), "leads": ("OwnerId",),
            "opportunities": ("OwnerId",), "quotas": ("QuotaOwnerId",), "accounts": ("OwnerId",)}
 _LISTED = 10  # unmatched names reported one by one per column
-_QUEUE_OWNED = frozenset({"leads"})  # tables whose owner may be a queue, which reports print by its name
+_QUEUE_OWNED = frozenset({"leads", "lead_history"})  # tables whose owner may be a queue, printed by its name
 
 
 def _normal(names: pd.Index | pd.Series) -> pd.Index | pd.Series:
@@ -113,12 +114,13 @@ def _people(text: pd.DataFrame, table: str, column: str, file: str, names: Names
 def link_names(text: pd.DataFrame, table: str, file: str, names: Names) -> tuple[pd.DataFrame, list[Problem]]:
     """A file's person and role names replaced by ids (its columns are already canonical)."""
     problems: list[Problem] = []
-    if table == "lead_history":
-        field_names = text["Field"].str.strip().str.lower().map(FIELD_LABELS, na_action="ignore")
+    if table in FIELD_LABELS:  # a field history: owner changes name their owners
+        field_names = text["Field"].str.strip().str.lower().map(FIELD_LABELS[table], na_action="ignore")
         text = text.assign(Field=field_names.fillna(text["Field"]).astype("str"))
         untyped_owner = ((text["Field"] == "Owner") & text["DataType"].isna()).to_numpy(bool)
+        missing = NOT_A_USER if table in _QUEUE_OWNED else None  # an opportunity's owner is always a user
         for column in ("OldValue", "NewValue"):
-            text, found = _people(text, table, column, file, names, NOT_A_USER, untyped_owner)
+            text, found = _people(text, table, column, file, names, missing, untyped_owner)
             problems += found
         named = untyped_owner & text["OldValue"].str.match(_ID).fillna(False).to_numpy(bool)
         text.loc[named, "DataType"] = "EntityId"

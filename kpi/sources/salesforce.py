@@ -1,14 +1,17 @@
 """A live pull from Salesforce through simple-salesforce, into the local store.
 
 Each object is described first, so only fields the org has are asked for (an org without Forecasting, or
-without a custom stage-date field, still pulls). Records are written as Data Loader files (API names) in a
-scratch folder and imported like any export, so a pull and an export go through the one same reading; the
-store only changes once every object has arrived (a failure mid-pull leaves the last good data current).
+without a custom stage-date field, still pulls), then counted: a large one comes through a Bulk API 2.0 query
+job (a few calls for any size), the rest through the REST query and its 2,000-row pages. Records are written
+as Data Loader files (API names) in a scratch folder and imported like any export, so a pull and an export go
+through the one same reading; the store only changes once every object has arrived (a failure mid-pull leaves
+the last good data current).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import requests
 from simple_salesforce import Salesforce
-from simple_salesforce.exceptions import SalesforceError
+from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
 from kpi.periods import FiscalCalendar
 from kpi.schema import TABLES
@@ -29,13 +32,23 @@ Progress = Callable[[float, str], None]
 # Objects pulled, with the canonical table each feeds; the first pull windows the busy ones by SystemModstamp.
 OBJECTS = {"User": "users", "UserRole": "user_roles", "Account": "accounts", "Task": "activities",
            "Event": "activities", "Lead": "leads", "LeadHistory": "lead_history", "Opportunity": "opportunities",
-           "ForecastingQuota": "quotas"}
-WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity"})
+           "OpportunityFieldHistory": "opportunity_history", "ForecastingQuota": "quotas"}
+WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory"})
 PULL_SOURCE = "salesforce pull"  # how the import log names a pull
 _OVERLAP = pd.Timedelta(minutes=5)  # a later pull re-reads this much before the last one (clock skew, slow commits)
 # Fields a pull needs beyond the canonical columns (Name comes from these where Name is not queryable).
 _EXTRA = {"User": ("FirstName", "LastName"), "Lead": ("FirstName", "LastName"),
           "Event": ("EndDateTime", "DurationInMinutes")}
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """When an object goes through Bulk API 2.0 instead of REST pages, and how often a job is polled."""
+
+    # REST pages are 2,000 rows, one API call each: 10,000 rows cost 5 calls there against about 4 for a bulk
+    # job of any size (create, poll, a results page per 50,000 rows), and far less time. None: never bulk.
+    from_rows: int | None = 10_000
+    poll_seconds: float = 2.0
 
 
 class PullError(RuntimeError):
@@ -152,9 +165,10 @@ def _described(sf: Salesforce, obj: str) -> set[str]:
 
 def _query(obj: str, listed: set[str], since: pd.Timestamp | None, deletions: bool,
            custom: Iterable[str] = ()) -> tuple[list[str], str]:
-    """The SOQL for `obj`: the canonical columns (and a few helpers) the org has, changed since `since`
-    (history rows, never modified, by CreatedDate); with IsDeleted when deletions are wanted. No fields: the
-    org lacks the object. `custom`: fields the mapping file names for this object's table (any case)."""
+    """The fields to select from `obj` and the SOQL after them (`FROM obj WHERE ...`): the canonical columns
+    (and a few helpers) the org has, changed since `since` (history rows, never modified, by CreatedDate); with
+    IsDeleted when deletions are wanted. No fields: the org lacks the object. `custom`: fields the mapping file
+    names for this object's table (any case)."""
     by_case = {name.lower(): name for name in listed}
     wanted = [*TABLES[OBJECTS[obj]].columns(), *_EXTRA.get(obj, ()), *(["IsDeleted"] if deletions else []), *custom]
     names = [by_case[name.lower()] for name in dict.fromkeys(wanted) if name.lower() in by_case]
@@ -162,7 +176,7 @@ def _query(obj: str, listed: set[str], since: pd.Timestamp | None, deletions: bo
         return [], ""
     stamp = "CreatedDate" if obj.endswith("History") else "SystemModstamp"
     where = f" WHERE {stamp} >= {soql_datetime(since)}" if since is not None and stamp in listed else ""
-    return names, f"SELECT {', '.join(names)} FROM {obj}{where}"
+    return names, f"FROM {obj}{where}"
 
 
 def last_pull(store: Store) -> pd.Timestamp | None:
@@ -188,11 +202,39 @@ def _write(path: Path, names: list[str], records: Iterable[dict]) -> set[str]:
         writer = csv.writer(out)
         writer.writerow(columns)
         for record in records:
-            if record.get("IsDeleted"):
+            if record.get("IsDeleted") is True:
                 deleted.add(record["Id"])
             else:
                 writer.writerow([_text(record.get(name)) for name in columns])
     return deleted
+
+
+def _bulk_pages(path: Path, pages: Iterable[str]) -> set[str]:
+    """Bulk 2.0 result pages (CSV, API-name header, null as empty) appended to one Data Loader file; returns
+    the Ids of deleted rows (left out), as `_write` does for REST records."""
+    deleted: set[str] = set()
+    with path.open("w", newline="", encoding="utf-8") as out:
+        for number, page in enumerate(pages):
+            rows = pd.read_csv(io.StringIO(page), dtype=str, keep_default_na=False)
+            if "IsDeleted" in rows:
+                gone = rows["IsDeleted"].str.lower() == "true"
+                deleted.update(rows.loc[gone, "Id"])
+                rows = rows.loc[~gone].drop(columns="IsDeleted")
+            rows.to_csv(out, index=False, header=number == 0)
+    return deleted
+
+
+def _fetch(sf: Salesforce, obj: str, names: list[str], tail: str, deletions: bool, path: Path,
+           bulk: Bulk) -> set[str]:
+    """One object's rows into a Data Loader file at `path`: counted first, then through a Bulk API 2.0 query
+    job when there are enough of them, else the REST query. Returns the Ids deleted since the last pull."""
+    soql = f"SELECT {', '.join(names)} {tail}"
+    if bulk.from_rows is None or \
+            sf.query(f"SELECT COUNT() {tail}", include_deleted=deletions)["totalSize"] < bulk.from_rows:
+        return _write(path, names, sf.query_all_iter(soql, include_deleted=deletions))
+    job = getattr(sf.bulk2, obj)
+    return _bulk_pages(path, (job.query_all if deletions else job.query)(soql, max_records=50_000,
+                                                                        wait=bulk.poll_seconds))
 
 
 @dataclass(frozen=True)
@@ -240,12 +282,12 @@ def check_connection(credentials: Credentials, session: requests.Session | None 
 
 def pull(credentials: Credentials, store: Store, since: pd.Timestamp | None = None,
          session: requests.Session | None = None, progress: Progress | None = None,
-         calendar: FiscalCalendar = FiscalCalendar()) -> tuple[ImportRecord, ApiUse]:
+         calendar: FiscalCalendar = FiscalCalendar(), bulk: Bulk = Bulk()) -> tuple[ImportRecord, ApiUse]:
     """Every object the dashboard reads, pulled and imported as one import: all of it or, on any failure,
     none of it (PullError says why). The first pull takes the busy objects from `since`; later ones take every
     object's rows changed since the last pull (with a few minutes' overlap) and the Ids deleted since (queryAll).
     `since` defaults to the current fiscal quarter of `calendar` and the two before it. Also returns the API
-    calls it made and what the org has left."""
+    calls it made and what the org has left. Objects of `bulk.from_rows` rows or more come through Bulk API 2.0."""
     since = since if since is not None else default_window(pd.Timestamp.today().normalize(), calendar)
     from kpi.sources import import_files, mapping_for  # (the sources package imports this module's siblings)
     mapping = mapping_for(store.root)
@@ -261,19 +303,25 @@ def pull(credentials: Credentials, store: Store, since: pd.Timestamp | None = No
                 progress(0.8 * step / len(OBJECTS), f"Pulling {obj}")
             with credentials.redacted(f"pulling {obj}"):
                 listed = _described(sf, obj)
-                deletions = previous is not None and "IsDeleted" in listed
-                names, soql = _query(obj, listed, changed_since if previous is not None else
+                # Deleted rows leave the store by Id: tables without one (quotas, history) take none.
+                deletions = previous is not None and "IsDeleted" in listed and "Id" in TABLES[OBJECTS[obj]].columns()
+                names, tail = _query(obj, listed, changed_since if previous is not None else
                                      (since if obj in WINDOWED else None), deletions,
                                      mapping.columns.get(OBJECTS[obj], {}))
                 if not names:
                     continue
                 path = Path(scratch) / f"{obj}.csv"
-                deleted.setdefault(OBJECTS[obj], set()).update(
-                    _write(path, names, sf.query_all_iter(soql, include_deleted=deletions)))
+                try:
+                    gone = _fetch(sf, obj, names, tail, deletions, path, bulk)
+                except SalesforceExpiredSession:  # only Bulk 2.0 does not log in again by itself: once, anew
+                    sf = credentials.connect(session)
+                    gone = _fetch(sf, obj, names, tail, deletions, path, bulk)
+                deleted.setdefault(OBJECTS[obj], set()).update(gone)
             paths.append(path)
+        use = _use(sf, calls)  # before the import, so the import log keeps what the pull cost
         if progress:
             progress(0.8, "Importing into the store")
-        batch, record = import_files(store, paths, PULL_SOURCE, deleted=deleted)
+        batch, record = import_files(store, paths, PULL_SOURCE, deleted=deleted, note=str(use))
     if record is None:
         raise PullError("the pull brought no usable rows: " + "; ".join(str(p) for p in batch.problems[:3]))
-    return record, _use(sf, calls)
+    return record, use

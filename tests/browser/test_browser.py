@@ -156,3 +156,30 @@ def test_files_dropped_on_the_data_page_are_checked_and_imported(browser, tmp_pa
         assert Store(store).version() == 1
         assert "imported data (local store)" in page.locator('[data-testid="stSidebar"]').inner_text()
         page.close()
+
+
+def test_refresh_from_salesforce_pulls_the_sample_org_through_bulk_and_rest(browser, tmp_path):
+    from salesforce.fake_server import FakeOrg, fake_salesforce
+
+    from kpi.sources import sample
+    from kpi.store import Store
+    store = tmp_path / "store"
+    with fake_salesforce(FakeOrg.from_csv_folder(sample.ensure())) as served, _running_server(
+            {"KPI_SOURCE": "", "KPI_STORE": str(store), "SALESFORCE_ACCESS_TOKEN": served.access_token,
+             "SALESFORCE_INSTANCE_URL": served.instance_url, "REQUESTS_CA_BUNDLE": served.ca_path}) as url:
+        page = browser.new_page(viewport={"width": 1600, "height": 1800})
+        page.goto(f"{url}/data")
+        page.wait_for_selector(DONE, timeout=60_000)
+        page.get_by_role("button", name="Test connection").click()
+        page.get_by_text("Connected to 127.0.0.1").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Refresh from Salesforce").click()
+        page.get_by_text("Pull 1 is stored").wait_for(timeout=180_000)
+        page.wait_for_selector(DONE, timeout=60_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "data-pulled.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "pulled 0 minutes ago" in page.locator('[data-testid="stSidebar"]').inner_text()
+        page.close()
+    # Tasks (over 10,000 rows) came through a Bulk API 2.0 job, users through REST.
+    assert served.count("/jobs/query", "POST") >= 1 and Store(store).version() == 1
+    assert len(Store(store).tables()["activities"]) > 10_000

@@ -1,11 +1,14 @@
 """The command line, run as a user runs it and in-process."""
 
+import contextlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from salesforce.fake_server import FakeOrg, Faults, fake_salesforce
 
 from kpi.__main__ import main
 from kpi.registry import ENTRIES, SUMMARY_KEYS
@@ -66,6 +69,7 @@ def test_a_partial_export_folder_says_what_is_missing(capsys, tmp_path):
     assert doc["reps"][0]["calls_today"] == 1 and doc["reps"][0]["meetings_today"] is None
     assert doc["reps"][0]["revenue_qtd"] is None and doc["team"]["sal_week"] is None
     assert "missing: UserRole.csv, Event.csv, Lead.csv" in err
+    assert "OpportunityFieldHistory" not in err  # an org may track no field history: nothing is empty without it
 
 
 @pytest.mark.parametrize("args, message", [
@@ -155,3 +159,51 @@ def test_a_missing_mapping_file_is_an_error(capsys, tmp_path):
     code, _, err = run(capsys, "import", str(tmp_path / "people.csv"), "--store", str(tmp_path / "store"),
                        "--mapping", str(tmp_path / "nope.toml"))
     assert code == 2 and "mapping file" in err and "does not exist" in err
+
+
+ANN = "0055g00000AnnAAAAA"
+ORG = {"User": pd.DataFrame({"Id": [ANN], "Name": ["Ann Lee"], "IsActive": [True], "TimeZoneSidKey": ["UTC"]}),
+       "Opportunity": pd.DataFrame({"Id": ["0065g00000AAAAAAAA", "0065g00000BBBBBBBB"], "OwnerId": [ANN, ANN],
+                                    "Amount": [1500.0, 700.0], "CloseDate": ["2026-11-03", "2026-09-30"],
+                                    "IsClosed": [True, True], "IsWon": [True, True],
+                                    "CreatedDate": ["2026-10-01T09:00:00.000+0000"] * 2})}
+
+
+@pytest.fixture
+def salesforce_env(monkeypatch):
+    """The small org served by the local fake Salesforce, with the variables a cron job sets (access token)."""
+    def serve(faults: Faults | None = None):
+        served = stack.enter_context(fake_salesforce(FakeOrg(ORG), faults))
+        monkeypatch.setenv("SALESFORCE_ACCESS_TOKEN", served.access_token)
+        monkeypatch.setenv("SALESFORCE_INSTANCE_URL", served.instance_url)
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", served.ca_path)  # the client's own session trusts the server
+        return served
+    with contextlib.ExitStack() as stack:
+        yield serve
+
+
+@pytest.mark.parametrize("bulk", [[], ["--bulk-from", "1"], ["--no-bulk"]], ids=["default", "bulk", "rest"])
+def test_pull_then_summarise_and_summary_from_salesforce(capsys, tmp_path, salesforce_env, bulk):
+    served = salesforce_env()
+    store = str(tmp_path / "store")
+    code, out, err = run(capsys, "pull", "--store", store, "--since", "2026-01-01", *bulk)
+    assert code == 0, err
+    assert out.startswith(f"pull 1 stored in {store} (version 1): users 1, opportunities 2;") and "API calls" in out
+    assert "Pulling Opportunity" in err and "Importing into the store" in err  # progress on stderr
+    assert served.count("/jobs/query", "POST") == (2 if bulk == ["--bulk-from", "1"] else 0)
+    code, out, _ = run(capsys, "summary", "--source", "store", "--store", store, "--as-of", "2026-11-24")
+    # FY2026 Q4 is Oct-Dec: the 1,500 won on 3 November counts, the 700 of 30 September does not.
+    assert code == 0 and json.loads(out)["team"]["revenue_qtd"] == 1500.0
+    # --source salesforce pulls (a later, incremental pull) and summarises what is then in the store.
+    code, out, err = run(capsys, "summary", "--source", "salesforce", "--store", store, "--as-of", "2026-11-24")
+    assert code == 0 and json.loads(out)["team"]["revenue_qtd"] == 1500.0
+    history = run(capsys, "imports", "--store", store)[1]
+    assert history.count("salesforce pull") == 2 and history.count(" API calls; ") == 2  # what each pull cost
+
+
+def test_a_refused_pull_exits_2_says_why_and_never_shows_the_token(capsys, tmp_path, salesforce_env):
+    served = salesforce_env(Faults(rate_limited=True))
+    code, out, err = run(capsys, "pull", "--store", str(tmp_path / "store"))
+    assert code == 2 and out == ""
+    assert "the Salesforce pull failed" in err and "daily API request limit is reached" in err
+    assert served.access_token not in err and not (tmp_path / "store" / "manifest.json").exists()

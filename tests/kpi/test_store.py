@@ -127,6 +127,25 @@ def test_lead_history_is_a_union_without_identical_rows(tmp_path):
     assert stored["CreatedDate"].dt.day.tolist() == [2, 5, 9, 12]
 
 
+def test_opportunity_history_is_a_union_without_identical_rows(tmp_path):
+    def change(field: str, old: str, new: str, at: str) -> dict:
+        return {"OpportunityId": uid("006", 1), "Field": field, "OldValue": old, "NewValue": new, "CreatedDate": at}
+
+    qualified = change("StageName", "Prospecting", "Qualification", "2026-11-02T10:00:00Z")
+    pushed = change("CloseDate", "2026-11-30", "2026-12-15", "2026-11-03T10:00:00Z")
+    pushed_again = change("CloseDate", "2026-12-15", "2027-01-15", "2026-11-10T10:00:00Z")
+    # The same field, values and time as `pushed` but another opportunity: a distinct row, kept.
+    other = pushed | {"OpportunityId": uid("006", 2)}
+    store = Store(tmp_path)
+    commit(store, opportunity_history=rows("opportunity_history", qualified, pushed))
+    # The next export overlaps the first: `pushed` comes again and is kept once.
+    commit(store, opportunity_history=rows("opportunity_history", pushed, pushed_again, other))
+    stored = store.tables()["opportunity_history"]
+    assert stored["NewValue"].tolist() == ["Qualification", "2026-12-15", "2027-01-15", "2026-12-15"]
+    assert stored["OpportunityId"].str[-4].tolist() == ["1", "1", "1", "2"]
+    assert stored["CreatedDate"].dt.day.tolist() == [2, 3, 10, 3]
+
+
 def test_quotas_upsert_by_owner_period_and_kind(tmp_path):
     def quota(owner: int, start: str, amount: float, quantity: bool = False) -> dict:
         return {"QuotaOwnerId": user(owner), "StartDate": start, "QuotaAmount": amount, "IsQuantity": quantity}

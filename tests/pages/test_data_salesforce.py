@@ -74,3 +74,15 @@ def test_credentials_in_streamlit_secrets_are_used_and_not_shown():
     captions = [c.value for c in at.caption]
     assert any(r"access token, for https\://acme\.my\.salesforce\.com" in c for c in captions), captions
     assert not any("00Dsecret!token" in c for c in captions)
+
+
+def test_kpi_source_salesforce_shows_what_pulls_stored_and_never_pulls_itself(app, salesforce_env, monkeypatch):
+    served = salesforce_env()
+    monkeypatch.setenv("KPI_SOURCE", "salesforce")
+    at = app()
+    assert "is empty: import exports first" in at.error[0].value and served.count("/services/data/") == 0
+    at.switch_page("pages/data.py").run()
+    at.button(key="sf_pull").click().run()
+    at.switch_page("pages/team.py").run()
+    assert not at.error and any("imported data (local store), pulled 0 minutes ago" in c.value
+                                for c in at.sidebar.caption)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi.sources import SourceError, load
+from kpi.sources import SourceError, gaps, load
 from kpi.sources import load_folder
 from kpi.sources.csv_text import read_text
 
@@ -24,6 +24,33 @@ def test_missing_files_are_named_and_the_rest_loads(tmp_path):
     assert org.users["Name"].tolist() == ["Ann Lee"]  # Name built from FirstName and LastName
     assert "Opportunity" in org.missing and "Task" in org.missing and "User" not in org.missing
     assert org.opportunities.empty and list(org.opportunities.columns)[:2] == ["Id", "Name"]
+
+
+def test_opportunity_field_history_loads_from_a_data_loader_file_and_its_absence_is_noted_not_warned(tmp_path):
+    write(tmp_path, "User.csv", USERS)
+    org = load_folder(tmp_path)
+    # An org tracks the history of some fields or none: absent, it is missing, but no warning names it.
+    assert not org.has("OpportunityFieldHistory") and "OpportunityFieldHistory" not in gaps(org)
+    bo = "0055g00000BoAAAAAA"
+    write(tmp_path, "OpportunityFieldHistory.csv", "Id,OpportunityId,CreatedById,CreatedDate,Field,DataType,OldValue,"
+          "NewValue\n"
+          f"0175g00000AAAAAAAA,0065g00000AAAAAAAA,{ANN},2026-11-02T10:00:00.000Z,created,,,\n"
+          f"0175g00000AAAAAAAB,0065g00000AAAAAAAA,{ANN},2026-11-03T15:30:00.000Z,StageName,Picklist,Prospecting,"
+          "Qualification\n"
+          f"0175g00000AAAAAAAC,0065g00000AAAAAAAA,{ANN},2026-11-04T09:00:00.000Z,Owner,Text,Ann Lee,Bo Chen\n"
+          f"0175g00000AAAAAAAD,0065g00000AAAAAAAA,{ANN},2026-11-04T09:00:00.000Z,Owner,EntityId,{ANN},{bo}\n"
+          f"0175g00000AAAAAAAE,0065g00000AAAAAAAB,{ANN},2026-11-05T09:00:00.000Z,Amount,Currency,1000,1500\n")
+    org = load_folder(tmp_path)
+    assert org.problems == () and org.has("OpportunityFieldHistory")
+    history = org.opportunity_history
+    # Every row is kept as written (API field names; the owner change's name row and id row, as Salesforce
+    # writes both), without the Id and CreatedById the table does not keep.
+    assert list(history.columns) == ["OpportunityId", "Field", "DataType", "OldValue", "NewValue", "CreatedDate"]
+    assert history["Field"].tolist() == ["created", "StageName", "Owner", "Owner", "Amount"]
+    assert history[["OldValue", "NewValue"]].fillna("").values.tolist() == [
+        ["", ""], ["Prospecting", "Qualification"], ["Ann Lee", "Bo Chen"], [ANN, bo], ["1000", "1500"]]
+    assert history["DataType"].fillna("").tolist() == ["", "Picklist", "Text", "EntityId", "Currency"]
+    assert history["CreatedDate"].iloc[1] == pd.Timestamp("2026-11-03T15:30:00Z")
 
 
 def test_a_file_lacking_needed_columns_gets_one_message_naming_them(tmp_path):

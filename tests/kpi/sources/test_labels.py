@@ -28,7 +28,20 @@ def test_api_names_labels_and_the_stage_date_labels_resolve():
     assert aliases["sql date"] == "SQL_Date__c" and aliases["sal date"] == "SAL_Date__c"
     assert Mapping().aliases("opportunities")["opportunity owner"] == "OwnerId"
     assert Mapping().aliases("lead_history")["edit date"] == "CreatedDate"
-    assert FIELD_LABELS["lead status"] == "Status" and FIELD_LABELS["lead owner"] == "Owner"
+    lead_fields = FIELD_LABELS["lead_history"]
+    assert lead_fields["lead status"] == "Status" and lead_fields["lead owner"] == "Owner"
+    history = Mapping().aliases("opportunity_history")
+    assert history["opportunity id"] == "OpportunityId" and history["field/event"] == "Field"
+    assert history["edit date"] == "CreatedDate"
+    # A field-history report names the field by its label; each history table has its own.
+    assert FIELD_LABELS["opportunity_history"]["stage"] == "StageName" and "stage" not in FIELD_LABELS["lead_history"]
+    assert FIELD_LABELS["opportunity_history"]["opportunity owner"] == "Owner"
+
+
+def test_field_labels_are_lowered_as_they_are_looked_up_and_belong_to_history_tables():
+    for table, labels in FIELD_LABELS.items():
+        assert "Field" in TABLES[table].columns(), table
+        assert all(label == label.strip().lower() for label in labels), table
 
 
 def test_a_mapping_file_wins_over_a_label(tmp_path):

@@ -1,5 +1,6 @@
 """Owner, manager and role names in report exports become ids; names that match no user, or several, are
-reported once per name; a queue's name in a lead history makes the lead count for nobody while it owned it."""
+reported once per name; a queue's name in a lead history makes the lead count for nobody while it owned it, and
+an opportunity history's owners are users."""
 
 from pathlib import Path
 
@@ -105,6 +106,36 @@ def test_a_queue_name_in_lead_history_is_no_user_and_the_lead_counts_for_nobody_
     facts = prepare(org)
     ann = summary(facts, pd.Timestamp("2026-11-24"))["reps"][0]
     assert (ann["id"], ann["sal_month"]) == (ANN, 1)  # only lead A's SAL in November is Ann's
+
+
+OPPORTUNITY_HISTORY = """\
+Opportunity ID,Opportunity Name,Field / Event,Old Value,New Value,Edit Date
+0065g00000AAAAAAAA,Acme,Stage,Prospecting,Qualification,11/02/2026 10:00 AM
+0065g00000AAAAAAAA,Acme,Opportunity Owner,Ann Lee,bo  chen,11/03/2026 9:00 AM
+0065g00000AAAAAAAA,Acme,Close Date,11/30/2026,12/15/2026,11/04/2026 9:00 AM
+0065g00000AAAAAAAB,Globex,Forecast Category,Pipeline,Commit,11/05/2026 9:00 AM
+0065g00000AAAAAAAB,Globex,Owner,Bo Chen,Dan Nobody,11/06/2026 9:00 AM
+"""
+
+
+def test_an_opportunity_field_history_report_names_fields_by_label_and_owners_by_name(tmp_path):
+    write(tmp_path, "User.csv", f"Id,Name,TimeZoneSidKey\n{ANN},Ann Lee,UTC\n{BO},Bo Chen,UTC\n")
+    write(tmp_path, "Opportunity Field History.csv", OPPORTUNITY_HISTORY)
+    org = load_folder(tmp_path)
+    # An opportunity's owner is always a user: an unknown name is reported and left empty, never taken as a queue.
+    assert [str(p) for p in org.problems] == [
+        "Opportunity Field History.csv row 6, column NewValue: 'Dan Nobody' matches no user (1 row); left empty"]
+    history = org.opportunity_history
+    assert org.has("OpportunityFieldHistory") and org.lead_history.empty
+    assert history["Field"].tolist() == ["StageName", "Owner", "CloseDate", "ForecastCategoryName", "Owner"]
+    # The report's owner rows become the id rows (DataType EntityId); other values stay as the report wrote them.
+    assert history[["OldValue", "NewValue"]].fillna("").values.tolist() == [
+        ["Prospecting", "Qualification"], [ANN, BO], ["11/30/2026", "12/15/2026"], ["Pipeline", "Commit"], [BO, ""]]
+    assert history["DataType"].fillna("").tolist() == ["", "EntityId", "", "", "EntityId"]
+    assert NOT_A_USER not in set(history["OldValue"]) | set(history["NewValue"])
+    # 'Edit Date' is the row's CreatedDate: report wall time in the export zone (UTC here).
+    assert history["CreatedDate"].iloc[0] == pd.Timestamp("2026-11-02T10:00:00Z")
+    assert history["OpportunityId"].str[-1].tolist() == ["A", "A", "A", "B", "B"]
 
 
 def test_role_names_without_a_user_role_file_make_roles_so_a_role_goal_applies(tmp_path):

@@ -45,7 +45,8 @@ def test_data_cloud_workshop_files_are_recognised_and_counted():
 def test_data_cloud_workshop_tables(workshop):
     org = workshop
     assert org.problems == ()
-    assert org.missing == ("User", "UserRole", "Event", "LeadHistory", "ForecastingQuota", "goals")
+    assert org.missing == ("User", "UserRole", "Event", "LeadHistory", "ForecastingQuota", "goals",
+                           "OpportunityFieldHistory")
     assert (len(org.accounts), len(org.leads), len(org.opportunities), len(org.activities)) == (22, 60, 50, 75)
 
 

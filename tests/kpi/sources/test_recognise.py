@@ -31,6 +31,7 @@ API_HEADERS = {
     "Lead": "Id,FirstName,LastName,Company,Status,LeadSource,OwnerId,IsConverted,CreatedDate",
     "LeadHistory": "Id,LeadId,CreatedById,CreatedDate,Field,DataType,OldValue,NewValue",
     "Opportunity": "Id,AccountId,Name,StageName,Amount,CloseDate,IsClosed,IsWon,OwnerId,ForecastCategoryName",
+    "OpportunityFieldHistory": "Id,OpportunityId,CreatedById,CreatedDate,Field,DataType,OldValue,NewValue",
     "ForecastingQuota": "Id,QuotaOwnerId,StartDate,QuotaAmount,QuotaQuantity,PeriodId,ForecastingTypeId,IsQuantity",
     "Account": "Id,Name,Type,Industry,BillingCity,OwnerId,CreatedDate",
     "CurrencyType": "Id,IsoCode,ConversionRate,DecimalPlaces,IsActive,IsCorporate",
@@ -44,6 +45,7 @@ LABEL_HEADERS = {
     "Event": "Activity ID,Assigned,Subject,Start,End,Duration",
     "Lead": "Lead ID,Lead Owner,Lead Status,Lead Source,Create Date",
     "LeadHistory": "Lead ID,Field / Event,Old Value,New Value,Edit Date",
+    "OpportunityFieldHistory": "Opportunity ID,Opportunity Name,Field / Event,Old Value,New Value,Edit Date",
     "User": "User ID,Full Name,Email,Active,Role,Manager,Time Zone",
     "UserRole": "Role ID,Role Name,Parent Role",
     "Account": "Account ID,Account Name,Account Owner,Type,Billing City",
@@ -143,6 +145,17 @@ def test_a_report_without_its_id_column_says_which_column_to_add(tmp_path):
     assert [str(p) for p in org.problems] == [
         "deals.csv: looks like an Opportunity export but lacks Id ('Opportunity ID'); add it to the report and "
         "export again, or match the columns on the Data page"]
+
+
+def test_a_history_report_without_its_record_id_says_which_column_to_add(tmp_path):
+    # 'Opportunity Name' tells whose history it is: 4 columns of the table + 5 of its signature = 9, over
+    # LeadHistory's 4 + 4 = 8 (without it the two would tie, and no object would be named).
+    write(tmp_path, "Stage changes.csv", "Opportunity Name,Field / Event,Old Value,New Value,Edit Date\n"
+                                         "Acme,Stage,Prospecting,Qualification,11/02/2026 10:00 AM\n")
+    org = load_folder(tmp_path)
+    assert [str(p) for p in org.problems] == [
+        "Stage changes.csv: looks like an OpportunityFieldHistory export but lacks OpportunityId ('Opportunity ID'); "
+        "add it to the report and export again, or match the columns on the Data page"]
 
 
 def test_columns_that_fit_several_objects_equally_are_not_guessed():

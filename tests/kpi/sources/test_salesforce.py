@@ -9,7 +9,7 @@ import pytest
 from salesforce.fake_server import PASSWORD, SECURITY_TOKEN, USERNAME, FakeOrg, Faults, fake_salesforce
 
 from kpi.sources import load_folder, store_org
-from kpi.sources.salesforce import Credentials, PullError, pull, check_connection
+from kpi.sources.salesforce import Bulk, Credentials, PullError, check_connection, pull
 from kpi.sources.sample_org import OrgShape, write_sample_org
 from kpi.store import Store
 from kpi.summary import prepare, summary
@@ -19,6 +19,8 @@ SHAPE = OrgShape(start=date(2026, 10, 1), history_start=date(2026, 10, 1), depar
 SINCE = pd.Timestamp("2026-01-01", tz="UTC")
 AS_OF = pd.Timestamp("2026-11-24")
 LOGIN = Credentials(username=USERNAME, password=PASSWORD, security_token=SECURITY_TOKEN)
+REST_ONLY = Bulk(from_rows=None)
+ALL_BULK = Bulk(from_rows=1, poll_seconds=0)  # every object with a row goes through a Bulk API 2.0 query job
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +47,45 @@ def test_a_pull_gives_the_same_numbers_as_the_exported_files(exports, org, tmp_p
     # Counted through the client's session: every describe, query page and the closing /limits call.
     assert use.calls == served.count("/services/data/") and use.daily_max == 15_000
     assert use.remaining == 15_000 - served.api_used
+    assert store.imports()[-1].note == f"{use.calls} API calls; {use.remaining:,} of 15,000 left today"  # logged
     pulled = store_org(store, goals_file=exports / "goals.csv")  # goals are not a Salesforce object
     expected = figures(load_folder(exports))
     assert figures(pulled) == expected
     assert expected["team"]["revenue_qtd"] > 0 and expected["team"]["activities_today"] > 0  # not vacuous
     # Every object was described before it was queried, and only its described fields were asked for.
-    assert served.count("/describe") == 9 and served.count("/query") >= 9
+    assert served.count("/describe") == 10 and served.count("/query") >= 10
+    # The deals' field history (for week-over-week pipeline) arrives as the export gives it.
+    history = ["OpportunityId", "CreatedDate", "Field", "OldValue", "NewValue"]
+    assert len(pulled.opportunity_history) > 0 and pulled.opportunity_history.sort_values(history)[history].equals(
+        load_folder(exports).opportunity_history.sort_values(history)[history])
 
 
-def test_a_session_expiring_mid_pull_logs_in_again_and_finishes(exports, org, tmp_path):
+def test_through_bulk_api_2_a_pull_gives_the_same_numbers_too(exports, org, tmp_path):
     store = Store(tmp_path / "store")
-    with fake_salesforce(org, Faults(expire_session_after=6)) as served:
-        pull(LOGIN, store, SINCE, served.session)
+    with fake_salesforce(org) as served:
+        pull(LOGIN, store, SINCE, served.session, bulk=ALL_BULK)
+    assert figures(store_org(store, goals_file=exports / "goals.csv")) == figures(load_folder(exports))
+    # Bulk CSV (quoted cells, null as empty, '...000Z' datetimes, true/false) read like a Data Loader file: every
+    # object came through a query job (a user, a role... each has rows), and REST only counted the rows.
+    assert served.count("/jobs/query", "POST") == 10
+    assert all("COUNT()" in query for query in served.queries if query not in _bulk_jobs(served))
+
+
+def _bulk_jobs(served) -> list[str]:
+    """The SOQL of the Bulk 2.0 jobs created (the server logs REST and Bulk SOQL alike, in order)."""
+    return [query for query in served.queries if "COUNT()" not in query]
+
+
+@pytest.mark.parametrize("bulk, expire_at, jobs", [(REST_ONLY, 6, 0), (ALL_BULK, 8, 11)], ids=["rest", "bulk"])
+def test_a_session_expiring_mid_pull_logs_in_again_and_finishes(exports, org, tmp_path, bulk, expire_at, jobs):
+    store = Store(tmp_path / "store")
+    with fake_salesforce(org, Faults(expire_session_after=expire_at)) as served:
+        pull(LOGIN, store, SINCE, served.session, bulk=bulk)
     assert len(store.tables()["activities"]) == len(load_folder(exports).activities)
+    assert served.count("/services/Soap/u/") == 2  # logged in again, once
+    # Bulk: requests 1-5 are User's describe, count, job, poll, results; 6-7 UserRole's describe and count; the
+    # 8th, UserRole's job, is refused: the job is created again after the new login, 10 objects + 1 = 11 jobs.
+    assert served.count("/jobs/query", "POST") == jobs
 
 
 @pytest.mark.parametrize("faults, reason", [
@@ -111,7 +139,8 @@ def test_the_connection_test_says_where_and_how_much_is_left(org):
         served.instance_url.rsplit(":", 1)[1])
 
 
-def test_a_later_pull_takes_only_what_changed_and_removes_what_was_deleted(exports, tmp_path):
+@pytest.mark.parametrize("bulk", [REST_ONLY, ALL_BULK], ids=["rest", "bulk"])
+def test_a_later_pull_takes_only_what_changed_and_removes_what_was_deleted(exports, tmp_path, bulk):
     store = Store(tmp_path / "store")
     with fake_salesforce(FakeOrg.from_csv_folder(exports)) as served:
         pull(LOGIN, store, SINCE, served.session)
@@ -124,7 +153,7 @@ def test_a_later_pull_takes_only_what_changed_and_removes_what_was_deleted(expor
     deals.loc[deals["Id"] == changed, ["Amount", "SystemModstamp"]] = [123.0, later]
     deals.loc[deals["Id"] == gone, ["IsDeleted", "SystemModstamp"]] = [True, later]
     with fake_salesforce(org) as served:
-        record, _ = pull(LOGIN, store, SINCE, served.session)
+        record, _ = pull(LOGIN, store, SINCE, served.session, bulk=bulk)
     after = store.tables()["opportunities"].set_index("Id")
     assert after.loc[changed, "Amount"] == 123.0 and gone not in after.index and len(after) == len(first) - 1
     # Only rows modified since the first pull (less 5 minutes) came back, through queryAll: one deal and none of
@@ -155,7 +184,24 @@ def test_a_50000_row_object_is_paged_to_the_end(tmp_path):
                           "CreatedDate": "2026-11-02T09:00:00.000+0000"})
     store = Store(tmp_path / "store")
     with fake_salesforce(FakeOrg({"User": users, "Task": tasks})) as served:
-        record, use = pull(LOGIN, store, SINCE, served.session)
+        record, use = pull(LOGIN, store, SINCE, served.session, bulk=REST_ONLY)
     # 2,000 records a page: 25 query requests for the 50,000 Tasks, every row stored.
     assert record.rows["activities"] == n and len(store.tables()["activities"]) == n
     assert served.count("/query") - sum("FROM Task" not in q for q in served.queries) == 25
+
+
+def test_a_large_object_goes_through_bulk_api_2_and_is_paged_by_locator(tmp_path):
+    n = 50_001  # one more than a results page: two pages, the second found through Sforce-Locator
+    users = pd.DataFrame({"Id": ["0055g00000AnnAAAAA"], "Name": ["Ann Lee"], "IsActive": [True]})
+    tasks = pd.DataFrame({"Id": [f"00T5g{i:010d}AAA" for i in range(n)], "OwnerId": "0055g00000AnnAAAAA",
+                          "TaskSubtype": "Call", "Status": "Completed", "IsClosed": True,
+                          "CreatedDate": "2026-11-02T09:00:00.000+0000"})
+    store = Store(tmp_path / "store")
+    with fake_salesforce(FakeOrg({"User": users, "Task": tasks})) as served:
+        record, use = pull(LOGIN, store, SINCE, served.session, bulk=Bulk(from_rows=10_000, poll_seconds=0))
+    assert record.rows["activities"] == n and store.tables()["activities"]["Id"].is_unique
+    # Tasks: counted by REST (50,001 >= 10,000), then one job, polled, its results fetched in two pages; the one
+    # user stays on REST. 10 describes + 2 counts + 1 user query + job create, poll, 2 pages + /limits = 18 calls.
+    assert served.count("/jobs/query", "POST") == 1 and served.count("/results") == 2
+    assert served.count("/query") - served.count("/jobs/query") == 3  # COUNT() of User and Task, User's rows
+    assert use.calls == 18
