@@ -138,24 +138,21 @@ def test_a_summary_only_report_says_to_export_details(tmp_path):
         "with 'Details Only' (Export > Details Only)"]
 
 
-def test_a_report_without_its_id_column_says_which_column_to_add(tmp_path):
-    write(tmp_path, "deals.csv", "Opportunity Owner,Opportunity Name,Close Date,Stage,Amount,Closed,Won\n"
-                                 "Ann Lee,Acme,11/02/2026,Closed Won,100,1,1\n")
-    org = load_folder(tmp_path)
-    assert [str(p) for p in org.problems] == [
-        "deals.csv: looks like an Opportunity export but lacks Id ('Opportunity ID'); add it to the report and "
-        "export again, or match the columns on the Data page"]
-
-
-def test_a_history_report_without_its_record_id_says_which_column_to_add(tmp_path):
+@pytest.mark.parametrize("name, text, lacks", [
+    ("deals.csv", "Opportunity Owner,Opportunity Name,Close Date,Stage,Amount,Closed,Won\n"
+                  "Ann Lee,Acme,11/02/2026,Closed Won,100,1,1\n", "an Opportunity export but lacks Id"),
     # 'Opportunity Name' tells whose history it is: 4 columns of the table + 5 of its signature = 9, over
     # LeadHistory's 4 + 4 = 8 (without it the two would tie, and no object would be named).
-    write(tmp_path, "Stage changes.csv", "Opportunity Name,Field / Event,Old Value,New Value,Edit Date\n"
-                                         "Acme,Stage,Prospecting,Qualification,11/02/2026 10:00 AM\n")
+    ("Stage changes.csv", "Opportunity Name,Field / Event,Old Value,New Value,Edit Date\n"
+                          "Acme,Stage,Prospecting,Qualification,11/02/2026 10:00 AM\n",
+     "an OpportunityFieldHistory export but lacks OpportunityId"),
+])
+def test_a_report_without_its_id_column_says_which_column_to_add(tmp_path, name, text, lacks):
+    write(tmp_path, name, text)
     org = load_folder(tmp_path)
     assert [str(p) for p in org.problems] == [
-        "Stage changes.csv: looks like an OpportunityFieldHistory export but lacks OpportunityId ('Opportunity ID'); "
-        "add it to the report and export again, or match the columns on the Data page"]
+        f"{name}: looks like {lacks} ('Opportunity ID'); add it to the report and export again, or match the "
+        "columns on the Data page"]
 
 
 def test_columns_that_fit_several_objects_equally_are_not_guessed():

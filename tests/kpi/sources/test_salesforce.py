@@ -176,14 +176,19 @@ def test_a_custom_field_named_in_the_mapping_file_is_pulled(tmp_path):
     assert store.tables()["leads"]["SAL_Date__c"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-03"]
 
 
-def test_a_50000_row_object_is_paged_to_the_end(tmp_path):
-    n = 50_000
+def calls_org(n: int) -> FakeOrg:
+    """One user and `n` completed calls of hers."""
     users = pd.DataFrame({"Id": ["0055g00000AnnAAAAA"], "Name": ["Ann Lee"], "IsActive": [True]})
     tasks = pd.DataFrame({"Id": [f"00T5g{i:010d}AAA" for i in range(n)], "OwnerId": "0055g00000AnnAAAAA",
                           "TaskSubtype": "Call", "Status": "Completed", "IsClosed": True,
                           "CreatedDate": "2026-11-02T09:00:00.000+0000"})
+    return FakeOrg({"User": users, "Task": tasks})
+
+
+def test_a_50000_row_object_is_paged_to_the_end(tmp_path):
+    n = 50_000
     store = Store(tmp_path / "store")
-    with fake_salesforce(FakeOrg({"User": users, "Task": tasks})) as served:
+    with fake_salesforce(calls_org(n)) as served:
         record, use = pull(LOGIN, store, SINCE, served.session, bulk=REST_ONLY)
     # 2,000 records a page: 25 query requests for the 50,000 Tasks, every row stored.
     assert record.rows["activities"] == n and len(store.tables()["activities"]) == n
@@ -192,12 +197,8 @@ def test_a_50000_row_object_is_paged_to_the_end(tmp_path):
 
 def test_a_large_object_goes_through_bulk_api_2_and_is_paged_by_locator(tmp_path):
     n = 50_001  # one more than a results page: two pages, the second found through Sforce-Locator
-    users = pd.DataFrame({"Id": ["0055g00000AnnAAAAA"], "Name": ["Ann Lee"], "IsActive": [True]})
-    tasks = pd.DataFrame({"Id": [f"00T5g{i:010d}AAA" for i in range(n)], "OwnerId": "0055g00000AnnAAAAA",
-                          "TaskSubtype": "Call", "Status": "Completed", "IsClosed": True,
-                          "CreatedDate": "2026-11-02T09:00:00.000+0000"})
     store = Store(tmp_path / "store")
-    with fake_salesforce(FakeOrg({"User": users, "Task": tasks})) as served:
+    with fake_salesforce(calls_org(n)) as served:
         record, use = pull(LOGIN, store, SINCE, served.session, bulk=Bulk(from_rows=10_000, poll_seconds=0))
     assert record.rows["activities"] == n and store.tables()["activities"]["Id"].is_unique
     # Tasks: counted by REST (50,001 >= 10,000), then one job, polled, its results fetched in two pages; the one
