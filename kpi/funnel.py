@@ -11,9 +11,9 @@ import pandas as pd
 from kpi.ids import QUEUE_PREFIX, to_18
 from kpi.lookup import isin, positions, remap
 from kpi.periods import Period, end_of_local_day, local_day
-from kpi.schema import DATE_DTYPE, DATETIME_DTYPE, LeadHistory, Leads
+from kpi.schema import DATE_DTYPE, DATETIME_DTYPE, LeadHistory, Leads, Opportunities
 
-L, H = Leads, LeadHistory
+L, H, O = Leads, LeadHistory, Opportunities
 
 
 class Stage(StrEnum):
@@ -151,3 +151,72 @@ def weekly_stage_counts(reached: pd.DataFrame, period: Period, owners: pd.Index)
     week = rows[DAY] - pd.to_timedelta(rows[DAY].dt.day_of_week, unit="D")
     counts = pd.crosstab(week, rows[STAGE], dropna=False).reindex(index=mondays, columns=STAGES, fill_value=0)
     return counts.rename_axis("week")
+
+
+def conversions(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: pd.Series,
+                rules: StageRules = StageRules()) -> pd.DataFrame:
+    """Each converted lead on its ConvertedDate, for the owner it had at the end of that day (NA: a queue)."""
+    converted = leads.loc[leads[L.IsConverted] & leads[L.ConvertedDate].notna()]
+    where = positions(lead_history[H.LeadId], leads[L.Id])
+    history = lead_history.loc[where >= 0].assign(**{LEAD: where[where >= 0]})
+    current_owners = leads[L.OwnerId].to_numpy(dtype=object)
+    zones = remap(converted[L.OwnerId], owner_zones).fillna("UTC")
+    day_end = end_of_local_day(converted[L.ConvertedDate], zones)
+    owners = pd.Series(owner_at(positions(converted[L.Id], leads[L.Id]), day_end, current_owners,
+                                owner_change_rows(history, rules)), dtype="str")
+    return pd.DataFrame({LEAD_ID: converted[L.Id].to_numpy(), DAY: converted[L.ConvertedDate].to_numpy(),
+                         OWNER_ID: owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True)).to_numpy()})
+
+
+COHORT, REACHED = "cohort", "reached"  # columns of `cohort_conversion`
+
+
+def cohort_conversion(reached: pd.DataFrame, period: Period, as_of: pd.Timestamp, first: Stage,
+                      second: Stage) -> pd.DataFrame:
+    """Per owner at `first`: the leads that first reached `first` on a day of the period (the cohort) and how
+    many of them reached `second` by the end of `as_of`, whoever owned them then. A cohort keeps counting its
+    late converters, so a week whose leads convert slowly is not undercounted."""
+    cohort = reached.loc[(reached[STAGE] == first) & period.contains(reached[DAY]) & reached[OWNER_ID].notna()]
+    later = reached.loc[(reached[STAGE] == second) & (reached[DAY] <= as_of), LEAD_ID]
+    return pd.DataFrame({COHORT: cohort.groupby(OWNER_ID).size(),
+                         REACHED: cohort.loc[cohort[LEAD_ID].isin(later)].groupby(OWNER_ID).size()}).fillna(0)
+
+
+FUNNEL_STEPS = ("mql", "sal", "sql", "opportunity", "won")  # columns of `funnel_cohorts`
+
+
+def funnel_cohorts(reached: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame, period: Period,
+                   as_of: pd.Timestamp, owners: pd.Index, by: str) -> pd.DataFrame:
+    """The MQLs of the period whose owner at MQL is one of `owners`, grouped by `by` ('week': the ISO week of
+    the MQL day, or a Lead column such as LeadSource), with how many of them had reached SAL, SQL, an
+    opportunity (converted into one by `as_of`) and a won deal by the end of `as_of`: cohort counts."""
+    mql = reached.loc[(reached[STAGE] == Stage.MQL) & period.contains(reached[DAY]) & reached[OWNER_ID].isin(owners)]
+    by_stage = {stage: set(reached.loc[(reached[STAGE] == stage) & (reached[DAY] <= as_of), LEAD_ID])
+                for stage in (Stage.SAL, Stage.SQL)}
+    details = leads.set_index(L.Id).reindex(mql[LEAD_ID])
+    converted = (details[L.IsConverted] & (details[L.ConvertedDate] <= as_of)).to_numpy(bool)
+    deals = opportunities.set_index(O.Id)
+    deal = details[L.ConvertedOpportunityId].where(converted)
+    won = deal.map(deals[O.IsWon] & (deals[O.CloseDate] <= as_of)).fillna(False).astype(bool).to_numpy()
+    group = (mql[DAY] - pd.to_timedelta(mql[DAY].dt.day_of_week, unit="D")).to_numpy() if by == "week" \
+        else details[by].fillna("(none)").to_numpy()
+    steps = pd.DataFrame({by: group, "mql": 1, "sal": mql[LEAD_ID].isin(by_stage[Stage.SAL]).to_numpy(),
+                          "sql": mql[LEAD_ID].isin(by_stage[Stage.SQL]).to_numpy(),
+                          "opportunity": deal.notna().to_numpy(), "won": won})
+    return steps.groupby(by)[list(FUNNEL_STEPS)].sum().astype(int)
+
+
+RECEIVER, OPPORTUNITY = "received_by", "opportunity_id"  # columns of `handoffs`
+
+
+def handoffs(reached: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame, period: Period,
+             owners: pd.Index) -> pd.DataFrame:
+    """The SQLs of the period produced by `owners` (the owner at SQL), each with the opportunity the lead was
+    converted into (if any): who received it, its amount and stage."""
+    sql = reached.loc[(reached[STAGE] == Stage.SQL) & period.contains(reached[DAY]) & reached[OWNER_ID].isin(owners)]
+    lead = leads.set_index(L.Id).reindex(sql[LEAD_ID])
+    deals = opportunities.set_index(O.Id).reindex(lead[L.ConvertedOpportunityId])
+    return pd.DataFrame({LEAD_ID: sql[LEAD_ID].to_numpy(), L.Name: lead[L.Name].to_numpy(), DAY: sql[DAY].to_numpy(),
+                         OWNER_ID: sql[OWNER_ID].to_numpy(), OPPORTUNITY: lead[L.ConvertedOpportunityId].to_numpy(),
+                         RECEIVER: deals[O.OwnerId].to_numpy(), O.Amount: deals[O.Amount].to_numpy(),
+                         O.StageName: deals[O.StageName].to_numpy()})

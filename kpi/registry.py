@@ -12,6 +12,7 @@ class Unit(StrEnum):
     CURRENCY = "currency"
     PERCENT = "percent"  # a ratio shown as a percentage
     MULTIPLE = "multiple"  # a ratio shown as 2.4x
+    HOURS = "business hours"
 
 
 class Grain(StrEnum):
@@ -32,6 +33,7 @@ class Family(StrEnum):
     ACTIVITY = "Activity"
     FUNNEL = "Lead funnel"
     REVENUE = "Revenue"
+    PIPELINE = "Pipeline and forecast"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class KPI:
             return f"{value:.0%}"
         if self.unit is Unit.MULTIPLE:
             return f"{value:.1f}x"
+        if self.unit is Unit.HOURS:
+            return f"{value:,.1f} h"
         return f"{value:,.0f}"
 
 
@@ -87,15 +91,23 @@ def _money(value: float, sign: str) -> str:
     return f"{sign}{value:,.0f}"
 
 
-_ACT, _FUN, _REV = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE
-_DEALS = ("Opportunity",)
-_UP, _NEUTRAL = Direction.HIGHER, Direction.NEUTRAL
+_ACT, _FUN, _REV, _PIPE = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE, Family.PIPELINE
+_DEALS, _LEADS, _LEAD_WORK = ("Opportunity",), ("Lead",), ("Lead", "Task")
+_UP, _DOWN, _NEUTRAL = Direction.HIGHER, Direction.LOWER, Direction.NEUTRAL
 _DAY_RULE = ("An activity's day is when it was completed (a meeting: when it starts) in the owner's time zone, "
              "else its ActivityDate, else when it was created.")
 _STAGE_RULE = ("A lead counts once per stage, on the first day it reached it (in the owner's time zone), for the "
                "owner it had then; a lead owned by a queue then counts for nobody.")
 
 
+_SPEED_RULE = ("Speed to lead is measured in business hours (Monday-Friday 09:00-17:00 in the owner's time zone) "
+               "from the moment the lead reached MQL (a LeadHistory Status row; a date-only MQL field gives no "
+               "time, so no speed) to the first completed call or email on the lead (Task WhoId) at or after it, "
+               "for the owner at MQL time.")
+# Filled in from the simulation's own description (kpi.forecast) once it is wired.
+_FORECAST_RULE = ("Simulated: each open deal closing this quarter is won or not at random with its stage's win rate "
+                  "measured over the last four closed quarters, less the rate at which close dates slip out of the "
+                  "quarter; a run-rate adds deals not yet created. 10,000 trials, seed 0 (repeatable).")
 # A Task of Type 'Meeting' is a meeting too, so meeting counts need both objects.
 _TASKS, _ALL_ACTIVITY = ("Task",), ("Task", "Event")
 
@@ -106,8 +118,9 @@ def _activity(kind: str, what: str, needs: tuple[str, ...]) -> KPI:
                f"{what.capitalize()} the rep did on the as-of date. {_DAY_RULE}", needs=needs)
 
 
-def _target(name: str, label: str, family: Family, grain: Grain, metric: str, period: str, of: str) -> KPI:
-    return KPI(name, label, family, Unit.COUNT, grain, _NEUTRAL,
+def _target(name: str, label: str, family: Family, grain: Grain, metric: str, period: str, of: str,
+            unit: Unit = Unit.COUNT) -> KPI:
+    return KPI(name, label, family, unit, grain, _NEUTRAL,
                f"goals file: metric '{metric}', period '{period}'",
                "Set in the goals file. The most specific row wins (a User Id or email over a role over '*'), "
                "separately for each metric and period; goals are never converted between periods. No row: no "
@@ -126,6 +139,44 @@ def _stage(stage: str, grain: Grain, period_word: str) -> list[KPI]:
         _target(f"{stage}_goal_{period_word}", f"{upper} goal this {period_word}", _FUN, grain, stage,
                 period_word, name),
     ]
+
+
+def _qtd_stage(stage: str) -> KPI:
+    upper = stage.upper()
+    return KPI(f"{stage}_qtd", f"{upper}s QTD", _FUN, Unit.COUNT, Grain.QTD, _UP,
+               f"leads first reaching {upper} on a day of the quarter to date",
+               f"Leads that reached {upper} this quarter. {_STAGE_RULE}", needs=_LEADS)
+
+
+def _cohort(first: str, second: str) -> list[KPI]:
+    a, b = first.upper(), second.upper()
+    return [
+        KPI(f"{first}_cohort_{second}", f"{a}s QTD that reached {b}", _FUN, Unit.COUNT, Grain.QTD, _UP,
+            f"of the leads reaching {a} in the quarter to date, those reaching {b} by the as-of date",
+            f"The converted part of the {a} cohort, whoever owned the lead when it reached {b}.", needs=_LEADS),
+        KPI(f"{first}_to_{second}_cohort", f"{a} → {b} (cohort)", _FUN, Unit.PERCENT, Grain.QTD, _UP,
+            f"{a}s of the quarter to date that reached {b} by the as-of date / {a}s of the quarter to date",
+            f"Cohort conversion: the {a}s of the quarter, followed to the as-of date, so leads that convert late "
+            f"are not lost to the next period. The cohort belongs to the owner at {a}. A team's rate is "
+            f"recomputed from its sums.", numerator=f"{first}_cohort_{second}", denominator=f"{first}_qtd",
+            needs=_LEADS),
+    ]
+
+
+def _category(name: str, category: str) -> KPI:
+    return KPI(f"pipeline_{name}", f"{category} pipeline", _PIPE, Unit.CURRENCY, Grain.QUARTER, _UP,
+               f"sum of Amount of open opportunities with ForecastCategoryName '{category}' closing from the "
+               f"as-of date through quarter end",
+               f"The forecast roll-up's {category} line, as the deals stood at the end of the as-of date "
+               f"(OpportunityFieldHistory; without it, as they are now).", needs=_DEALS)
+
+
+def _forecast(percentile: int) -> KPI:
+    meaning = {10: "a bad quarter: 9 in 10 simulated quarters end higher",
+               50: "the middle outcome", 90: "a good quarter: only 1 in 10 simulated quarters ends higher"}
+    return KPI(f"forecast_p{percentile}", f"Forecast P{percentile}", _PIPE, Unit.CURRENCY, Grain.QUARTER, _UP,
+               f"{percentile}th percentile of closed-won QTD + simulated wins by quarter end",
+               f"End-of-quarter revenue, {meaning[percentile]}. {_FORECAST_RULE}", needs=_DEALS)
 
 
 ENTRIES: tuple[KPI, ...] = (
@@ -189,6 +240,47 @@ ENTRIES: tuple[KPI, ...] = (
     KPI("elapsed_share", "Quarter elapsed", _REV, Unit.PERCENT, Grain.QTD, _NEUTRAL,
         "business days from quarter start through the as-of date / business days in the quarter",
         "How much of the fiscal quarter has gone by, counting Monday-Friday."),
+    *(_qtd_stage(stage) for stage in ("mql", "sal", "sql")),
+    KPI("converted_qtd", "Converted QTD", _FUN, Unit.COUNT, Grain.QTD, _UP,
+        "count of leads with IsConverted and ConvertedDate in the quarter to date",
+        "Leads converted this quarter, for the owner at the end of the conversion day.", needs=_LEADS),
+    *_cohort("mql", "sal"),
+    *_cohort("sal", "sql"),
+    KPI("speed_to_lead_median_h", "Speed to lead (median)", _FUN, Unit.HOURS, Grain.QTD, _DOWN,
+        "median business hours from MQL time to the first completed call or email, over the QTD MQLs touched",
+        f"{_SPEED_RULE} A team's median pools its reps' leads.", needs=_LEAD_WORK),
+    KPI("speed_to_lead_p90_h", "Speed to lead (90th percentile)", _FUN, Unit.HOURS, Grain.QTD, _DOWN,
+        "90th percentile (linear) of business hours from MQL time to first touch, over the QTD MQLs touched",
+        f"The slow tail of speed to lead: 9 in 10 touched MQLs were worked faster. {_SPEED_RULE}",
+        needs=_LEAD_WORK),
+    KPI("sla_breaches_qtd", "SLA breaches QTD", _FUN, Unit.COUNT, Grain.QTD, _DOWN,
+        "QTD MQLs whose speed to lead exceeds the SLA (untouched: once the hours to the end of the as-of day do)",
+        f"MQLs worked later than the SLA (default 1 business hour), or not worked and already past it. "
+        f"{_SPEED_RULE}", needs=_LEAD_WORK),
+    KPI("untouched_mql", "Untouched MQLs", _FUN, Unit.COUNT, Grain.DAY, _DOWN,
+        "leads in an MQL status on the as-of date with no completed call or email since their MQL time",
+        "The MQLs waiting for a first call or email now, for the owner on the as-of date (who should act).",
+        needs=_LEAD_WORK),
+    *(_category(name, category) for name, category in (
+        ("commit", "Commit"), ("best_case", "Best Case"), ("pipeline", "Pipeline"))),
+    KPI("pipeline_open", "Open pipeline by category", _PIPE, Unit.CURRENCY, Grain.QUARTER, _UP,
+        "Commit + Best Case + Pipeline (Omitted left out)",
+        "The forecast roll-up's open total: open deals closing from the as-of date through quarter end, as they "
+        "stood at the end of the as-of date, without Omitted ones.", needs=_DEALS),
+    KPI("pipeline_created_qtd", "Pipeline created QTD", _PIPE, Unit.CURRENCY, Grain.QTD, _UP,
+        "sum of Amount of opportunities created on a day of the quarter to date",
+        "New pipeline this quarter: every opportunity created (owner's day), whatever its stage now.",
+        needs=_DEALS),
+    _target("pipeline_created_goal_quarter", "Pipeline created goal", _PIPE, Grain.QUARTER, "pipeline_created",
+            "quarter", "pipeline_created_qtd", Unit.CURRENCY),
+    KPI("hygiene_open_flagged", "Deals needing attention", _PIPE, Unit.COUNT, Grain.DAY, _DOWN,
+        "open deals with a past close date, no amount, a stage unchanged 30+ days, or a close date moved 3+ times",
+        "What a weekly review asks about. A deal with several flags counts once; the Pipeline page lists each "
+        "deal with its reasons.", needs=_DEALS),
+    *(_forecast(p) for p in (10, 50, 90)),
+    KPI("forecast_p_quota", "Chance to hit quota", _PIPE, Unit.PERCENT, Grain.QUARTER, _UP,
+        "share of simulated quarters in which closed-won QTD + simulated wins reach the quota",
+        f"The likelihood of reaching quota this quarter. Empty without a quota. {_FORECAST_RULE}", needs=_DEALS),
 )
 
 KPIS: dict[str, KPI] = {entry.name: entry for entry in ENTRIES}

@@ -107,6 +107,7 @@ class Leads(pa.DataFrameModel):
     CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the lead was created")
     IsConverted: Series[bool] = _col(Kind.BOOL, "Converted", nullable=False)
     ConvertedDate: Series[pd.Timestamp] = _col(Kind.DATE, "Conversion date")
+    ConvertedOpportunityId: Series[str] = _col(Kind.ID, "The opportunity the lead was converted into")
     MQL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became an MQL (custom field)")
     SAL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became a SAL (custom field)")
     SQL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became a SQL (custom field)")

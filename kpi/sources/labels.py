@@ -46,6 +46,7 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "OwnerId": ("Lead Owner", "Owner", "Lead Owner ID"), "Status": ("Lead Status", "Status"),
         "LeadSource": ("Lead Source",), "CreatedDate": ("Create Date", "Created Date"),
         "IsConverted": ("Converted",), "ConvertedDate": ("Converted Date",),
+        "ConvertedOpportunityId": ("Converted Opportunity ID",),
         "MQL_Date__c": ("MQL Date",), "SAL_Date__c": ("SAL Date",), "SQL_Date__c": ("SQL Date",),
     },
     "lead_history": {
