@@ -11,6 +11,8 @@ st.set_page_config(page_title="Sales KPI dashboard", page_icon=":material/monito
 navigation = st.navigation([
     st.Page("pages/team.py", title="Team", icon=":material/groups:", default=True),
     st.Page("pages/rep.py", title="Rep", icon=":material/person:"),
+    st.Page("pages/pipeline.py", title="Pipeline", icon=":material/trending_up:"),
+    st.Page("pages/funnel.py", title="Lead funnel", icon=":material/filter_alt:"),
     st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
     st.Page("pages/data.py", title="Data", icon=":material/folder_open:"),
 ])

@@ -16,10 +16,16 @@ from kpi.schema import Org, Problem
 from kpi.sources import DATE_ORDERS, SourceError, gaps, import_files, load, store_root
 from kpi.sources.labels import Mapping
 from kpi.store import Store, StoreError
-from kpi.summary import default_as_of, prepare, rep_table, summary, team_row
+from kpi.summary import Simulation, backtest, default_as_of, prepare, scorecard, summary
 
 _SECTIONS = {family.value: [k for k in SUMMARY_KEYS if KPIS[k].family is family] for family in Family}
 _PROBLEMS_SHOWN = 20
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
 
 
 def _date(text: str) -> pd.Timestamp:
@@ -76,12 +82,38 @@ def _summary(args: argparse.Namespace) -> int:
         print(f"error: no team named {args.team!r}; teams: {', '.join(sorted(set(facts.people['team'])))}",
               file=sys.stderr)
         return 2
+    simulation = Simulation(args.trials, args.seed)
     if args.format == "json":
-        print(json.dumps(summary(facts, as_of, calendar, args.team), indent=2))
+        print(json.dumps(summary(facts, as_of, calendar, args.team, simulation), indent=2))
     else:
-        reps = rep_table(facts, as_of, calendar, args.team)
+        reps, team = scorecard(facts, as_of, calendar, args.team, simulation)
         title = f"As of {as_of:%Y-%m-%d} ({calendar.quarter(as_of).name})" + (f", team {args.team}" if args.team else "")
-        print(_table(reps, team_row(reps, as_of, calendar), title, org.currency))
+        print(_table(reps, team, title, org.currency))
+    return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    """The forecast replayed over past quarters: how often the actual came in at or below P50 and inside P10-P90,
+    and the Brier score of the chance to hit quota."""
+    org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
+    _report(org)
+    facts = prepare(org)
+    as_of = args.as_of or default_as_of(facts)
+    cases, calibration = backtest(facts, as_of, FiscalCalendar(args.fiscal_start), args.quarters, args.every_weeks,
+                                  Simulation(args.trials, args.seed))
+    if args.format == "json":
+        print(json.dumps(calibration, indent=2))
+        return 0
+    rows = {"all quarters": calibration, **calibration["quarters"]}
+    table = pd.DataFrame({name: {"cases": c["cases"], "actual <= P50 (ideal 50%)": c["share_at_or_below_p50"],
+                                 "inside P10-P90 (ideal 80%)": c["share_inside_p10_p90"],
+                                 "Brier, chance to hit quota (0 best, 0.25 coin flip)": c["brier"]}
+                          for name, c in rows.items()}).T
+    print(f"Forecast backtest: {len(cases)} forecasts of reps and teams, made at "
+          f"{'the middle of each quarter' if args.every_weeks is None else f'every {args.every_weeks} weeks'}"
+          + (f"; skipped (nothing closed before them): {', '.join(calibration['skipped'])}"
+             if calibration["skipped"] else ""))
+    print(table.to_string(float_format=lambda v: f"{v:.2f}"))
     return 0
 
 
@@ -164,6 +196,22 @@ def _store_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--store", type=Path, help="the local store's folder (default: KPI_STORE, else data/store)")
 
 
+def _source_options(command: argparse.ArgumentParser, as_of_help: str) -> None:
+    """Where the data comes from and how it is read, the as-of date and the fiscal calendar."""
+    command.add_argument("--source", required=True,
+                         help="'sample', 'store' (the local store), 'salesforce', or a folder or .zip of exports")
+    _store_option(command)
+    command.add_argument("--as-of", type=_date, help=as_of_help)
+    command.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
+    command.add_argument("--goals", type=Path, help="goals CSV (default: goals.csv in the source folder)")
+    _reading_options(command)
+
+
+def _simulation_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--trials", type=_positive, default=10_000, help="simulated quarters of the forecast")
+    command.add_argument("--seed", type=int, default=0, help="the forecast's random seed (same seed, same figures)")
+
+
 def _reading_options(command: argparse.ArgumentParser) -> None:
     """How report exports were written: the exporting user's time zone and date order."""
     command.add_argument("--export-tz", type=_zone, default="UTC",
@@ -176,16 +224,21 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m kpi", description="Sales-team KPIs from Salesforce data.")
     commands = top.add_subparsers(dest="command", required=True)
     s = commands.add_parser("summary", help="scorecard of every rep and the team, as JSON or a table")
-    s.add_argument("--source", required=True,
-                   help="'sample', 'store' (the local store), or a folder or .zip of Salesforce exports")
-    _store_option(s)
-    s.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: the data's newest activity day)")
-    s.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
-    s.add_argument("--goals", type=Path, help="goals CSV (default: goals.csv in the source folder)")
-    _reading_options(s)
+    _source_options(s, "YYYY-MM-DD (default: the data's newest activity day)")
     s.add_argument("--format", choices=("json", "table"), default="json")
     s.add_argument("--team", help="only this team's reps; 'team' totals them")
+    _simulation_options(s)
     s.set_defaults(run=_summary)
+    t = commands.add_parser("backtest", help="replay the forecast over past quarters and say how well calibrated "
+                                             "it was")
+    _source_options(t, "YYYY-MM-DD: the quarters before the one holding it are replayed (default: the data's "
+                       "newest activity day)")
+    t.add_argument("--quarters", type=_positive, default=4, help="how many past quarters (default 4)")
+    t.add_argument("--every-weeks", type=_positive, help="forecast every N weeks of each quarter (default: once, "
+                                                         "at its middle)")
+    _simulation_options(t)
+    t.add_argument("--format", choices=("json", "table"), default="table")
+    t.set_defaults(run=_backtest)
     i = commands.add_parser("import", help="read export files (CSV, .xlsx, .zip) into the local store")
     i.add_argument("files", nargs="+", type=Path)
     _store_option(i)

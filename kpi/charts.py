@@ -95,3 +95,82 @@ def today_vs_target(reps: pd.DataFrame, colours: dict[str, str], title: str) -> 
                         marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": METRIC_COLOURS["target"]}})
     fig.update_layout(height=max(300, 44 * len(ordered) + 120), hovermode="y unified")
     return _layout(fig, title, "").update_layout(hovermode="y unified")
+
+
+BAR_LABELS = {"start": "Last week", "new": "New", "increased": "Increased", "decreased": "Decreased",
+              "pulled_in": "Pulled in", "pushed_out": "Pushed out", "won": "Won", "lost": "Lost", "end": "This week"}
+
+
+def pipeline_waterfall(totals: dict[str, float], signs: dict[str, int], title: str,
+                       currency: str | None = None) -> go.Figure:
+    """Last week's open pipeline to this week's: the bars in order, rises and falls labelled with their sign
+    and amount (not only colour), the two totals as full bars."""
+    keys = list(totals)
+    measure = ["absolute" if k in ("start", "end") else "relative" for k in keys]
+    values = [totals[k] if k in ("start", "end") else signs[k] * totals[k] for k in keys]
+    sign = money_sign(currency)
+    text = [f"{sign}{v / 1e3:,.0f}k" if m == "absolute" else f"{'+' if v >= 0 else '−'}{sign}{abs(v) / 1e3:,.0f}k"
+            for v, m in zip(values, measure)]
+    fig = go.Figure(go.Waterfall(
+        x=[BAR_LABELS[k] for k in keys], y=values, measure=measure, text=text, textposition="outside",
+        increasing={"marker": {"color": OKABE_ITO[0]}}, decreasing={"marker": {"color": OKABE_ITO[5]}},
+        totals={"marker": {"color": METRIC_COLOURS["quota"]}}, connector={"line": {"color": "#999999"}}))
+    # The axis starts near the lowest level reached, so the moves are not dwarfed by the two totals.
+    levels = pd.Series(values).where(pd.Series(measure) == "relative", 0).cumsum() + values[0]
+    low, high = min(levels.min(), totals["end"]), max(levels.max(), totals["start"], totals["end"])
+    fig.update_layout(showlegend=False, xaxis={"type": "category"})
+    return _layout(fig, title, f"Open pipeline ({currency or '$'})").update_yaxes(
+        tickprefix=sign, tickformat="~s", range=[max(0.0, low - 0.6 * (high - low + 1)), high + 0.3 * (high - low + 1)])
+
+
+def forecast_ranges(reps: pd.DataFrame, colours: dict[str, str], title: str,
+                    currency: str | None = None) -> go.Figure:
+    """Per rep: the P10-P90 range of the simulated quarter end as a bar, P50 as a marker, quota as a line mark."""
+    rows = reps.loc[reps["forecast_p50"].notna()].sort_values("forecast_p50")
+    fig = go.Figure()
+    fig.add_bar(y=rows["Name"], x=rows["forecast_p90"] - rows["forecast_p10"], base=rows["forecast_p10"],
+                orientation="h", name="P10 – P90", marker_color=[colours.get(i, OKABE_ITO[0]) for i in rows.index],
+                opacity=0.55)
+    fig.add_scatter(y=rows["Name"], x=rows["forecast_p50"], mode="markers", name="P50",
+                    marker={"symbol": "diamond", "size": 14, "color": "#000000"})
+    quota = rows["quota_quarter"]
+    fig.add_scatter(y=rows["Name"], x=quota, mode="markers", name=KPIS["quota_quarter"].label,
+                    marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": METRIC_COLOURS["pace"]}})
+    fig.update_layout(height=max(300, 44 * len(rows) + 140))
+    return _layout(fig, title, "").update_xaxes(tickprefix=money_sign(currency), tickformat="~s").update_layout(
+        hovermode="y unified")
+
+
+def weekly_pipeline_created(weekly: pd.DataFrame, colours: dict[str, str], names: pd.Series, title: str,
+                            currency: str | None = None) -> go.Figure:
+    """Pipeline created per ISO week, stacked by rep in each rep's colour."""
+    fig = go.Figure()
+    weeks = weekly.index.strftime("wk of %d %b")
+    for owner in weekly.columns:
+        fig.add_bar(x=weeks, y=weekly[owner], name=names.get(owner, owner), marker_color=colours.get(owner))
+    fig.update_layout(barmode="stack", xaxis={"type": "category"})
+    return _layout(fig, title, f"Created ({currency or '$'})").update_yaxes(tickprefix=money_sign(currency),
+                                                                           tickformat="~s")
+
+
+def funnel_steps(steps: pd.Series, title: str) -> go.Figure:
+    """The MQL cohort through SAL, SQL, opportunity and won, with each step's share of the MQLs."""
+    fig = go.Figure(go.Funnel(y=[s.upper() if len(s) == 3 else s.capitalize() for s in steps.index],
+                              x=steps.to_numpy(), textinfo="value+percent initial",
+                              marker={"color": [METRIC_COLOURS.get(s, OKABE_ITO[i]) for i, s in enumerate(steps.index)]}))
+    return _layout(fig, title, "")
+
+
+def cohort_conversion(weekly: pd.DataFrame, title: str) -> go.Figure:
+    """Per MQL week: the MQLs as bars and the share that reached SAL and SQL by now as lines (right axis)."""
+    fig = go.Figure()
+    weeks = weekly.index.strftime("wk of %d %b")
+    fig.add_bar(x=weeks, y=weekly["mql"], name="MQLs", marker_color=OKABE_ITO[4])
+    for step in ("sal", "sql"):
+        share = weekly[step] / weekly["mql"].where(weekly["mql"] > 0)
+        fig.add_scatter(x=weeks, y=share, name=f"Reached {step.upper()}", yaxis="y2", mode="lines+markers",
+                        line={"color": METRIC_COLOURS[step], "width": 3})
+    fig.update_layout(xaxis={"type": "category"},
+                      yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1], "dtick": 0.25,
+                              "showgrid": False, "title": "Share of the week's MQLs"})
+    return _layout(fig, title, "MQLs")

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kpi import forecast
+
 
 class Unit(StrEnum):
     COUNT = "count"
@@ -104,10 +106,7 @@ _SPEED_RULE = ("Speed to lead is measured in business hours (Monday-Friday 09:00
                "from the moment the lead reached MQL (a LeadHistory Status row; a date-only MQL field gives no "
                "time, so no speed) to the first completed call or email on the lead (Task WhoId) at or after it, "
                "for the owner at MQL time.")
-# Filled in from the simulation's own description (kpi.forecast) once it is wired.
-_FORECAST_RULE = ("Simulated: each open deal closing this quarter is won or not at random with its stage's win rate "
-                  "measured over the last four closed quarters, less the rate at which close dates slip out of the "
-                  "quarter; a run-rate adds deals not yet created. 10,000 trials, seed 0 (repeatable).")
+_FORECAST_RULE = forecast.METHOD
 # A Task of Type 'Meeting' is a meeting too, so meeting counts need both objects.
 _TASKS, _ALL_ACTIVITY = ("Task",), ("Task", "Event")
 
@@ -164,7 +163,7 @@ def _cohort(first: str, second: str) -> list[KPI]:
 
 
 def _category(name: str, category: str) -> KPI:
-    return KPI(f"pipeline_{name}", f"{category} pipeline", _PIPE, Unit.CURRENCY, Grain.QUARTER, _UP,
+    return KPI(f"pipeline_{name}", f"Forecast: {category}", _PIPE, Unit.CURRENCY, Grain.QUARTER, _UP,
                f"sum of Amount of open opportunities with ForecastCategoryName '{category}' closing from the "
                f"as-of date through quarter end",
                f"The forecast roll-up's {category} line, as the deals stood at the end of the as-of date "
@@ -292,4 +291,9 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "calls_today", "emails_today", "meetings_today", "activities_today", "calls_target_day", "activities_week",
     "sal_week", "sal_goal_week", "sql_week", "sql_goal_week", "sal_month", "sal_goal_month", "sql_month",
     "sql_goal_month", "revenue_qtd", "quota_quarter", "attainment", "pace", "projection", "coverage", "win_rate",
+    "mql_qtd", "sal_qtd", "sql_qtd", "converted_qtd", "mql_to_sal_cohort", "sal_to_sql_cohort",
+    "speed_to_lead_median_h", "speed_to_lead_p90_h", "sla_breaches_qtd", "untouched_mql", "pipeline_commit",
+    "pipeline_best_case", "pipeline_pipeline", "pipeline_open", "pipeline_created_qtd",
+    "pipeline_created_goal_quarter", "hygiene_open_flagged", "forecast_p10", "forecast_p50", "forecast_p90",
+    "forecast_p_quota",
 )

@@ -67,7 +67,7 @@ def quota(quotas: pd.DataFrame, quarter: Period, revenue_goals: pd.Series) -> pd
     return forecast.combine_first(revenue_goals).rename("quota_quarter")
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """numerator / denominator, NaN where the denominator is missing or not positive."""
     return numerator / denominator.where(denominator > 0)
 
@@ -79,13 +79,13 @@ def with_rates(totals: pd.DataFrame, elapsed: float | None) -> pd.DataFrame:
     coverage = open pipeline / (quota - won), empty when the quota is met; win rate = won / closed count.
     """
     share = np.nan if elapsed is None else elapsed
-    attainment = _ratio(totals["revenue_qtd"], totals["quota_quarter"])
+    attainment = ratio(totals["revenue_qtd"], totals["quota_quarter"])
     return totals.assign(
         attainment=attainment,
         pace=attainment / share,
         projection=totals["revenue_qtd"] / share,
-        coverage=_ratio(totals["open_pipeline"], totals["quota_quarter"] - totals["revenue_qtd"]),
-        win_rate=_ratio(totals["won_count_qtd"], totals["closed_count_qtd"]),
+        coverage=ratio(totals["open_pipeline"], totals["quota_quarter"] - totals["revenue_qtd"]),
+        win_rate=ratio(totals["won_count_qtd"], totals["closed_count_qtd"]),
     )
 
 

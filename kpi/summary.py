@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi import activity, funnel, goals, people, revenue
+from kpi import activity, forecast, funnel, goals, people, pipeline, revenue, speed
 from kpi.config import Definitions
-from kpi.periods import FiscalCalendar, Windows, elapsed_share
+from kpi.periods import FiscalCalendar, Period, Windows, elapsed_share
 from kpi.registry import KPIS, SUMMARY_KEYS, TARGETS, Unit
 from kpi.schema import Activities, Leads, Opportunities, Org, Quotas, Users
 
@@ -24,8 +24,10 @@ class Facts:
     people: pd.DataFrame
     activities: pd.DataFrame  # activity.counted_activities
     stages: pd.DataFrame  # funnel.stages_reached
+    conversions: pd.DataFrame  # funnel.conversions
     opportunities: pd.DataFrame  # revenue.with_created_day
     targets: pd.DataFrame  # goals.user_targets
+    definitions: Definitions  # what the as-of figures (speed to lead, untouched MQLs) are measured by
 
 
 def prepare(org: Org, definitions: Definitions = Definitions()) -> Facts:
@@ -39,49 +41,118 @@ def prepare(org: Org, definitions: Definitions = Definitions()) -> Facts:
         org=org, people=roster,
         activities=activity.counted_activities(org.activities, zones, definitions.activity),
         stages=funnel.stages_reached(org.leads, org.lead_history, zones, definitions.stages),
+        conversions=funnel.conversions(org.leads, org.lead_history, zones, definitions.stages),
         opportunities=revenue.with_created_day(org.opportunities, zones),
         targets=goals.user_targets(org.goals, roster.loc[roster[people.IS_REP]]),
+        definitions=definitions,
     )
 
 
-def rep_table(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
-              team: str | None = None) -> pd.DataFrame:
-    """One row per rep (of `team`, or all), indexed by user id: name, team and every scorecard KPI."""
+@dataclass(frozen=True)
+class Simulation:
+    """How the end-of-quarter forecast is simulated: trials, and the seed that makes it repeatable."""
+
+    trials: int = forecast.TRIALS
+    seed: int = 0
+
+
+def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
+              team: str | None = None, simulation: Simulation = Simulation()) -> tuple[pd.DataFrame, pd.Series]:
+    """One row per rep (of `team`, or all), indexed by user id: name, team and every scorecard KPI; and the
+    team's row: counts and amounts summed, targets summed over the reps that have one (empty when none has),
+    rates recomputed from those sums (never averaged), medians and the forecast from the pooled records."""
     w = Windows.at(as_of, calendar)
     reps = people.reps(facts.people, team, as_of)
+    zones = people.zones(facts.people)
+    speeds, untouched = lead_work(facts, as_of, calendar, pd.Index(facts.people[U.Id]))
     today = activity.activity_counts(facts.activities, w.today, as_of).add_suffix("_today")
     week = activity.activity_counts(facts.activities, w.week, as_of)[["activities"]].add_suffix("_week")
     stage_week = funnel.stage_counts(facts.stages, w.week)[["sal", "sql"]].add_suffix("_week")
     stage_month = funnel.stage_counts(facts.stages, w.month)[["sal", "sql"]].add_suffix("_month")
     deals = revenue.deal_totals(facts.opportunities, w.quarter, as_of)
-    counts = pd.concat([today, week, stage_week, stage_month, deals], axis=1).reindex(reps.index).fillna(0)
-    counts[unknown(facts.org, list(counts.columns))] = float("nan")
+    open_deals = pipeline.pipeline_totals(facts.org.opportunities, facts.org.opportunity_history, w.quarter, as_of,
+                                          zones, rates=facts.org.currency_rates, rules=facts.definitions.hygiene)
+    counts = pd.concat([today, week, stage_week, stage_month, _funnel_qtd(facts, w),
+                        speed.speed_figures(speeds)[speed.BREACHES], speed.untouched_counts(untouched), deals,
+                        open_deals], axis=1).reindex(reps.index).fillna(0)
     targets = pd.DataFrame({key: goals.target(facts.targets, *goal) for key, goal in TARGETS.items()})
     targets = targets.reindex(reps.index)
     targets["quota_quarter"] = revenue.quota(facts.org.quotas, w.quarter,
                                              goals.target(facts.targets, "revenue", "quarter")).reindex(reps.index)
-    table = pd.concat([reps[[U.Name, people.TEAM]], counts, targets], axis=1)
-    return revenue.with_rates(table, elapsed_share(w.quarter, as_of))
+    predicted = _forecast(facts, w, calendar, reps.index, targets["quota_quarter"], simulation)
+    pooled = pd.concat([speed.pooled_speed_figures(speeds, reps.index)[_SPEED], predicted.loc[forecast.TEAM]])
+    table = pd.concat([reps[[U.Name, people.TEAM]], counts, targets,
+                       speed.speed_figures(speeds)[_SPEED].reindex(reps.index), predicted.drop(forecast.TEAM)],
+                      axis=1)
+    # A figure whose export is missing is unknown, and so is every rate made from it.
+    table, pooled = _unknown_as_null(facts.org, table), _unknown_as_null(facts.org, pooled)
+    share = elapsed_share(w.quarter, as_of)
+    reps_table = _cohort_rates(revenue.with_rates(table, share))
+    return reps_table, _team_row(reps_table, pooled, share)
+
+
+_SPEED = [speed.MEDIAN, speed.P90]
+
+
+def _forecast(facts: Facts, w: Windows, calendar: FiscalCalendar, owners: pd.Index, quota: pd.Series,
+              simulation: Simulation) -> pd.DataFrame:
+    """The end-of-quarter simulation for those of `owners` who sell (own an opportunity or have a quota: an ADR
+    gets no run-rate of deals), with its team row (forecast.TEAM) from the pooled trials."""
+    rates = forecast.measured_rates(facts.org.opportunities, facts.org.opportunity_history,
+                                    forecast.measured_quarters(calendar, w.quarter))
+    known = revenue.known_on(facts.opportunities, w.as_of)
+    sellers = owners[owners.isin(known[Opportunities.OwnerId]) | quota.reindex(owners).notna().to_numpy()]
+    deals, won = forecast.deals_to_forecast(known, w.quarter, w.as_of)
+    predicted = forecast.simulate(deals.loc[deals[Opportunities.OwnerId].isin(sellers)], won.reindex(sellers),
+                                  quota.reindex(sellers), rates, (w.quarter.end - w.as_of).days, simulation.trials,
+                                  simulation.seed)
+    return predicted.reindex([*owners, forecast.TEAM])
+
+
+def _funnel_qtd(facts: Facts, w: Windows) -> pd.DataFrame:
+    """Per owner: leads reaching each stage and converted in QTD, and the MQL and SAL cohorts' conversions."""
+    converted = facts.conversions.loc[w.qtd.contains(facts.conversions[funnel.DAY])]
+    return pd.concat([
+        funnel.stage_counts(facts.stages, w.qtd).add_suffix("_qtd"),
+        converted.groupby(funnel.OWNER_ID).size().rename("converted_qtd"),
+        funnel.cohort_conversion(facts.stages, w.qtd, w.as_of, funnel.Stage.MQL, funnel.Stage.SAL)[
+            funnel.REACHED].rename("mql_cohort_sal"),
+        funnel.cohort_conversion(facts.stages, w.qtd, w.as_of, funnel.Stage.SAL, funnel.Stage.SQL)[
+            funnel.REACHED].rename("sal_cohort_sql"),
+    ], axis=1)
+
+
+def _cohort_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """Cohort conversion recomputed from its counts (so a team's is its sums' ratio)."""
+    return table.assign(mql_to_sal_cohort=revenue.ratio(table["mql_cohort_sal"], table["mql_qtd"]),
+                        sal_to_sql_cohort=revenue.ratio(table["sal_cohort_sql"], table["sal_qtd"]))
 
 
 def unknown(org: Org, names: list[str]) -> list[str]:
     """The KPIs among `names` that need an object the source did not deliver: unknown, so null, not 0."""
-    return [name for name in names if set(KPIS[name].needs) & set(org.missing)]
+    return [name for name in names if name in KPIS and set(KPIS[name].needs) & set(org.missing)]
+
+
+def _unknown_as_null(org: Org, figures: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    names = unknown(org, list(figures.columns if isinstance(figures, pd.DataFrame) else figures.index))
+    figures = figures.copy()
+    figures[names] = float("nan")
+    return figures
 
 
 _TARGET_COLUMNS = (*TARGETS, "quota_quarter")
-_RATES = ("attainment", "pace", "projection", "coverage", "win_rate")
+_RATES = ("attainment", "pace", "projection", "coverage", "win_rate", "mql_to_sal_cohort", "sal_to_sql_cohort")
 
 
-def team_row(reps: pd.DataFrame, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar()) -> pd.Series:
-    """The team's totals: counts and amounts summed; targets and quotas summed over the reps that have one
-    (empty when none has); rates recomputed from those sums, never averaged."""
-    counts = reps.drop(columns=[U.Name, people.TEAM, *_TARGET_COLUMNS, *_RATES])
+def _team_row(reps: pd.DataFrame, pooled: pd.Series, share: float | None) -> pd.Series:
+    """Counts and amounts summed; targets summed over the reps that have one; rates recomputed from the sums;
+    the `pooled` figures (medians, forecast) as measured over all the team's records."""
+    counts = reps.drop(columns=[U.Name, people.TEAM, *_TARGET_COLUMNS, *_RATES, *pooled.index])
     # Over no reps a count is 0; a count no rep can know (its export is missing) stays unknown.
     counts = counts.sum(min_count=1) if len(counts) else counts.sum()
     targets = reps[list(_TARGET_COLUMNS)].sum(min_count=1)
-    sums = pd.concat([counts, targets]).to_frame().T
-    return revenue.with_rates(sums, elapsed_share(calendar.quarter(as_of), as_of)).iloc[0]
+    sums = pd.concat([counts, targets, pooled]).to_frame().T
+    return _cohort_rates(revenue.with_rates(sums, share)).iloc[0]
 
 
 def _json_records(frame: pd.DataFrame) -> list[dict]:
@@ -94,14 +165,22 @@ def _json_records(frame: pd.DataFrame) -> list[dict]:
 
 
 def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
-            team: str | None = None) -> dict:
+            team: str | None = None, simulation: Simulation = Simulation()) -> dict:
     """The `python -m kpi summary` document (DESIGN.md): as-of date, fiscal quarter, each rep, the team."""
-    reps = rep_table(facts, as_of, calendar, team)
+    reps, team_figures = scorecard(facts, as_of, calendar, team, simulation)
     keys = list(SUMMARY_KEYS)
     rows = reps[[U.Name, people.TEAM, *keys]].rename(columns={U.Name: "name"}).rename_axis("id").reset_index()
     return {"as_of": f"{as_of:%Y-%m-%d}", "fiscal_quarter": calendar.quarter(as_of).name,
             "reps": _json_records(rows),
-            "team": _json_records(team_row(reps, as_of, calendar)[keys].to_frame().T)[0]}
+            "team": {**_json_records(team_figures[keys].to_frame().T)[0],
+                     "waterfall": waterfall(facts, as_of, calendar, reps.index)[0]}}
+
+
+def waterfall(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar,
+              owners: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+    """Last week's open pipeline to this week's for `owners` (pipeline.waterfall): the bars and the deals."""
+    return pipeline.waterfall(facts.org.opportunities, facts.org.opportunity_history, calendar.quarter(as_of),
+                              as_of, people.zones(facts.people), owners, rates=facts.org.currency_rates)
 
 
 def default_as_of(facts: Facts) -> pd.Timestamp:
@@ -164,3 +243,43 @@ def sells(row: pd.Series) -> bool:
 def qualifies(row: pd.Series) -> bool:
     """Whether a scorecard row qualifies leads: SAL/SQL goals, or SALs/SQLs counted this week or month."""
     return bool((row[list(_FUNNEL)].fillna(0) > 0).any())
+
+
+def deals_as_of(facts: Facts, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The opportunities as they stood at the end of `as_of` (each in its owner's zone), with their created day."""
+    zones = people.zones(facts.people)
+    return revenue.with_created_day(pipeline.state_on(facts.org.opportunities, facts.org.opportunity_history, as_of,
+                                                      zones, rates=facts.org.currency_rates), zones)
+
+
+def hygiene_list(facts: Facts, as_of: pd.Timestamp, owners: pd.Index) -> pd.DataFrame:
+    """The open deals of `owners` that need attention on `as_of`, with their reasons (what the count counts)."""
+    flags = pipeline.hygiene_flags(deals_as_of(facts, as_of), facts.org.opportunity_history, as_of,
+                                   people.zones(facts.people), facts.definitions.hygiene)
+    return flags.loc[flags[Opportunities.OwnerId].isin(owners)]
+
+
+def lead_work(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar,
+              owners: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """For `owners`: speed to lead of each MQL of the quarter to date (speed.lead_speeds), and the MQLs
+    untouched at the end of `as_of` (speed.untouched_mqls): the records behind the speed-to-lead figures."""
+    w = Windows.at(as_of, calendar)
+    zones = people.zones(facts.people)
+    speeds = speed.lead_speeds(facts.stages, facts.activities, facts.org.activities, zones, w.qtd, as_of,
+                               facts.definitions.speed)
+    untouched = speed.untouched_mqls(facts.org.leads, facts.org.lead_history, facts.activities, facts.org.activities,
+                                     zones, as_of, facts.definitions.speed, facts.definitions.stages)
+    return (speeds.loc[speeds[funnel.OWNER_ID].isin(owners)],
+            untouched.loc[untouched[funnel.OWNER_ID].isin(owners)])
+
+
+def backtest(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(), quarters: int = 4,
+             every_weeks: int | None = None, simulation: Simulation = Simulation()) -> tuple[pd.DataFrame, dict]:
+    """The forecast replayed over the `quarters` ended quarters before the one holding `as_of`
+    (forecast.backtest, with the deals as they stood from pipeline.state_at and each quarter's quotas)."""
+    def quota_of(quarter: Period) -> pd.Series:
+        return revenue.quota(facts.org.quotas, quarter, goals.target(facts.targets, "revenue", "quarter"))
+    past = forecast.measured_quarters(calendar, calendar.quarter(as_of), quarters)
+    return forecast.backtest(facts.org.opportunities, facts.org.opportunity_history, past, pipeline.state_at,
+                             calendar, quota_of, every_weeks=every_weeks, trials=simulation.trials,
+                             seed=simulation.seed)

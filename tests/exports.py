@@ -175,7 +175,8 @@ REPORTS = (
         _labelled(_L, "Id", "id"), _labelled(_L, "Name"), _labelled(_L, "Company"), Column("Email", "Email", "text"),
         _labelled(_L, "OwnerId", "person"), _labelled(_L, "Status"), _labelled(_L, "LeadSource"),
         _labelled(_L, "CreatedDate", "datetime"), _labelled(_L, "IsConverted", "bool"),
-        _labelled(_L, "ConvertedDate", "date"), _labelled(_L, "MQL_Date__c", "date"),
+        _labelled(_L, "ConvertedDate", "date"), _labelled(_L, "ConvertedOpportunityId", "id"),
+        _labelled(_L, "MQL_Date__c", "date"),
         _labelled(_L, "SAL_Date__c", "date"), _labelled(_L, "SQL_Date__c", "date"))),
     Report("LeadHistory", "Lead History", "Lead History Report", (
         _labelled(_H, "LeadId", "id"), _labelled(_H, "Field", "field"), _labelled(_H, "OldValue"),

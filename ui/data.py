@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kpi import summary
 from kpi.periods import FiscalCalendar
 from kpi.sources import DATE_ORDERS, SourceError, load, sample, store_root
 from kpi.sources.files import export_files
 from kpi.store import Store, StoreError
-from kpi.summary import Facts, prepare, rep_table, team_row
+from kpi.summary import Facts, prepare
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,7 @@ def _scorecard(_facts: Facts, source: Source, version: str, as_of: str, fiscal_s
                team: str | None) -> tuple[pd.DataFrame, pd.Series]:
     """Cached by source, version and filters; `_facts` (not hashed) is the data of that version."""
     when, calendar = pd.Timestamp(as_of), FiscalCalendar(fiscal_start)
-    reps = rep_table(_facts, when, calendar, team)
-    return reps, team_row(reps, when, calendar)
+    return summary.scorecard(_facts, when, calendar, team)
 
 
 def scorecard(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[pd.DataFrame, pd.Series]:

@@ -17,7 +17,7 @@ from ui import data, imports
 from ui.data import Source
 from ui.state import Filters
 
-_NUMBER_FORMATS = {Unit.COUNT: "%d", Unit.PERCENT: "percent", Unit.MULTIPLE: "%.1fx"}
+_NUMBER_FORMATS = {Unit.COUNT: "%d", Unit.PERCENT: "percent", Unit.MULTIPLE: "%.1fx", Unit.HOURS: "%.1f h"}
 _MONEY_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}  # others: plain grouped digits
 
 

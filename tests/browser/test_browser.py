@@ -102,6 +102,15 @@ def test_team_view_in_a_real_browser(server, browser, team, metrics):
     page.close()
 
 
+@pytest.mark.parametrize("path, title, charts", [("pipeline?team=SMB", "Pipeline · SMB", 3),
+                                                 ("funnel?team=ADR", "Lead funnel · ADR", 2)])
+def test_pipeline_and_funnel_pages_in_a_real_browser(server, browser, path, title, charts):
+    page = _open(browser, f"{server}/{path}", f"{path.split('?')[0]}.png", charts=charts)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert title in page.locator("h1").first.inner_text()
+    page.close()
+
+
 def test_rep_view_keeps_the_filters_and_lists_records(server, browser):
     page = _open(browser, f"{server}/rep?team=SMB&fy_start=2", "rep.png", charts=2)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -122,7 +131,7 @@ def test_a_bookmarked_deep_link_is_the_first_request_of_a_fresh_server(browser):
         assert page.locator('[data-testid="stException"]').count() == 0
         # The frame ran: its navigation (titled pages, not file names) and its filters are in the sidebar.
         links = [text.split()[-1] for text in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
-        assert links == ["Team", "Rep", "Glossary", "Data"]  # (each text starts with its icon's name)
+        assert links == ["Team", "Rep", "Pipeline", "funnel", "Glossary", "Data"]  # (each text starts with its icon)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
         page.close()
 

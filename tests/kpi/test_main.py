@@ -207,3 +207,31 @@ def test_a_refused_pull_exits_2_says_why_and_never_shows_the_token(capsys, tmp_p
     assert code == 2 and out == ""
     assert "the Salesforce pull failed" in err and "daily API request limit is reached" in err
     assert served.access_token not in err and not (tmp_path / "store" / "manifest.json").exists()
+
+
+def test_backtest_of_a_quarter_whose_every_deal_was_won(capsys, tmp_path):
+    # FY2026 Q1: one deal, created in Q4 2025, moved from Prospecting to Closed Won: Prospecting wins 1 in 1,
+    # and no deal was created and won inside one quarter, so no run-rate. Q2: one 100 deal in Prospecting at
+    # its middle (16 May), won on 20 June against a quota of 100. The forecast is certain: P10 = P50 = P90 =
+    # 100 = the actual (at or below P50, inside P10-P90), the chance to hit quota 1 and it was hit: Brier 0.
+    (tmp_path / "User.csv").write_text(f"Id,Name,IsActive\n{ANN},Ann Lee,true\n")
+    (tmp_path / "Opportunity.csv").write_text(
+        "Id,Name,OwnerId,StageName,Amount,CloseDate,CreatedDate,IsClosed,IsWon\n"
+        f"0065g00000AAAAAAAA,Q1 deal,{ANN},Closed Won,50,2026-02-10,2025-12-01T10:00:00.000Z,true,true\n"
+        f"0065g00000BBBBBBBB,Q2 deal,{ANN},Closed Won,100,2026-06-20,2026-03-01T10:00:00.000Z,true,true\n")
+    (tmp_path / "OpportunityFieldHistory.csv").write_text(
+        "OpportunityId,Field,DataType,OldValue,NewValue,CreatedDate\n"
+        "0065g00000AAAAAAAA,StageName,Picklist,Prospecting,Closed Won,2026-02-10T10:00:00.000Z\n"
+        "0065g00000BBBBBBBB,StageName,Picklist,Prospecting,Closed Won,2026-06-20T10:00:00.000Z\n")
+    (tmp_path / "ForecastingQuota.csv").write_text(f"QuotaOwnerId,StartDate,QuotaAmount,IsQuantity\n"
+                                                   f"{ANN},2026-04-01,100,false\n")
+    code, out, _ = run(capsys, "backtest", "--source", str(tmp_path), "--as-of", "2026-08-01", "--quarters", "1",
+                       "--format", "json")
+    calibration = json.loads(out)
+    assert code == 0 and calibration["cases"] == 1
+    assert (calibration["share_at_or_below_p50"], calibration["share_inside_p10_p90"], calibration["brier"]) == \
+        (1.0, 1.0, 0.0)
+    code, out, _ = run(capsys, "backtest", "--source", str(tmp_path), "--as-of", "2026-08-01", "--quarters", "1")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("Forecast backtest: 2 forecasts of reps and teams")  # Ann's, the team's
+    assert lines[-1].split() == ["FY2026", "Q2", "1.00", "1.00", "1.00", "0.00"]

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Unit
-from kpi.summary import prepare, rep_table
+from kpi.summary import prepare, scorecard
 from factories import org
 
 NAMES = [k.name for k in ENTRIES]
@@ -29,7 +29,7 @@ def test_every_summary_key_is_defined_once():
 @pytest.mark.parametrize("kpi", [k for k in ENTRIES if k.name != "elapsed_share"], ids=lambda k: k.name)
 def test_each_entry_is_computed_by_the_scorecard(kpi):
     # elapsed_share is a property of the period, shown in the header, not a per-rep column.
-    table = rep_table(prepare(org(users=[])), pd.Timestamp("2026-11-24"))
+    table, _ = scorecard(prepare(org(users=[])), pd.Timestamp("2026-11-24"))
     assert kpi.name in table.columns
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from factories import org, uid, user
-from kpi.summary import default_as_of, prepare, qualifies, records_behind, rep_table, sells, summary
+from kpi.summary import default_as_of, prepare, qualifies, records_behind, scorecard, sells, summary
 
 AS_OF = pd.Timestamp("2026-11-24")  # a Tuesday in FY2026 Q4; 39 of the quarter's 66 business days gone
 SHARE = 39 / 66
@@ -125,6 +125,17 @@ def test_team_row_sums_counts_and_recomputes_rates(doc):
     assert team["win_rate"] == pytest.approx(3 / 4)
 
 
+def test_funnel_quarter_to_date_and_cohort_conversion(doc):
+    rita, raj, team = doc["reps"][1], doc["reps"][0], doc["team"]
+    # SALs of the quarter: Rita's leads 1 (23 Nov) and 3 (10 Nov, hers then), Raj's lead 2 (5 Nov); SQL: lead 1.
+    assert (rita["sal_qtd"], rita["sql_qtd"], raj["sal_qtd"], raj["sql_qtd"]) == (2, 1, 1, 0)
+    # SAL cohort -> SQL by the as-of date: Rita 1 of 2 (lead 1), Raj 0 of 1; the team 1 of 3, not the mean 0.25.
+    assert (rita["sal_to_sql_cohort"], raj["sal_to_sql_cohort"]) == (0.5, 0.0)
+    assert team["sal_to_sql_cohort"] == pytest.approx(1 / 3)
+    # No lead reached MQL in the quarter: 0 MQLs, and a conversion rate over nothing is null, not 0.
+    assert (team["mql_qtd"], team["mql_to_sal_cohort"], team["converted_qtd"]) == (0, None, 0)
+
+
 def test_the_summary_is_plain_json_with_ints_for_counts(doc):
     text = json.dumps(doc)
     assert '"calls_today": 1,' in text and '"revenue_qtd": 30000.0' in text
@@ -144,14 +155,14 @@ def test_records_behind_a_number_are_the_ones_it_counts():
 
 def test_one_team_and_the_default_as_of_date():
     facts = prepare(small_org())
-    assert rep_table(facts, AS_OF, team="Nobody's").empty
+    assert scorecard(facts, AS_OF, team="Nobody's")[0].empty
     # No anchor from the source: the newest day a Task was done (Rita's 22:30 email, on the 24th).
     assert default_as_of(facts) == AS_OF
 
 
 def test_who_sells_and_who_qualifies_leads():
     facts = prepare(small_org())
-    reps = rep_table(facts, AS_OF)
+    reps, _ = scorecard(facts, AS_OF)
     # Rita has a quota and deals; both ADRs have SAL goals ('*' 2 a week).
     assert sells(reps.loc[R1]) and qualifies(reps.loc[R1])
     nobody = reps.loc[R1].copy()
@@ -181,3 +192,29 @@ def test_a_won_deal_not_marked_closed_does_not_lift_the_win_rate():
     doc = summary(prepare(replace(rows, opportunities=odd)), AS_OF)
     raj = doc["reps"][0]
     assert raj["revenue_qtd"] == 30_000 and raj["win_rate"] == 1.0  # 1 won of 1 closed, not 2 of 1
+
+
+def test_speed_to_lead_in_the_scorecard():
+    rita = {"Id": R1, "Name": "Rita One", "IsActive": True, "Department": "ADR", "TimeZoneSidKey": "America/New_York"}
+    mql = lambda n, at: {"LeadId": uid("00Q", n), "Field": "Status", "NewValue": "MQL", "CreatedDate": at}  # noqa: E731
+    call = lambda n, at: {"Id": uid("00T", n), "OwnerId": R1, "WhoId": uid("00Q", n), "TaskSubtype": "Call",  # noqa: E731
+                          "Status": "Completed", "CompletedDateTime": at}
+    facts = prepare(org(
+        users=[rita],
+        leads=[{"Id": uid("00Q", 10), "OwnerId": R1, "Status": "Working - Contacted"},
+               {"Id": uid("00Q", 11), "OwnerId": R1, "Status": "MQL"},
+               {"Id": uid("00Q", 12), "OwnerId": R1, "Status": "Working - Contacted"}],
+        lead_history=[mql(10, "2026-11-23T14:00:00Z"),  # Monday 09:00 in New York
+                      mql(11, "2026-11-24T19:00:00Z"),  # Tuesday 14:00
+                      mql(12, "2026-11-24T21:30:00Z")],  # Tuesday 16:30
+        activities=[call(10, "2026-11-23T16:30:00Z"),  # 11:30: 2.5 business hours after its MQL
+                    call(12, "2026-11-24T21:45:00Z")]))  # 16:45: a quarter of an hour
+    doc = summary(facts, AS_OF)
+    row, team = doc["reps"][0], doc["team"]
+    # Touched: 2.5 h and 0.25 h: median 1.375; p90 0.25 + 0.9 x (2.5 - 0.25) = 2.275.
+    assert row["speed_to_lead_median_h"] == pytest.approx(1.375) and row["speed_to_lead_p90_h"] == pytest.approx(2.275)
+    # Breaches over the 1-hour SLA: lead 10 (2.5 h) and lead 11, untouched 3 h by 17:00 on the as-of day.
+    assert (row["sla_breaches_qtd"], row["untouched_mql"], row["mql_qtd"]) == (2, 1, 3)
+    assert team["speed_to_lead_median_h"] == pytest.approx(1.375) and team["sla_breaches_qtd"] == 2
+    # Rita owns no opportunity and has no quota: no forecast for her, and none for the team.
+    assert (row["forecast_p50"], team["forecast_p50"], team["forecast_p_quota"]) == (None, None, None)

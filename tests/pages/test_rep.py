@@ -4,7 +4,7 @@ from kpi.periods import FiscalCalendar
 from kpi.registry import KPIS
 from kpi.sources import load
 from kpi.sources.sample import ANCHOR
-from kpi.summary import prepare, rep_table
+from kpi.summary import prepare, scorecard
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +13,7 @@ def facts():
 
 
 def test_rep_page_shows_the_reps_numbers_and_the_records_behind_them(app, facts):
-    reps = rep_table(facts, ANCHOR, FiscalCalendar(), "ADR")
+    reps = scorecard(facts, ANCHOR, FiscalCalendar(), "ADR")[0]
     rep_id = reps["activities_today"].idxmax()
     rep = reps.loc[rep_id]
     at = app("pages/rep.py", team="ADR", rep=rep_id)
@@ -29,7 +29,7 @@ def test_rep_page_shows_the_reps_numbers_and_the_records_behind_them(app, facts)
 
 
 def test_changing_rep_in_the_sidebar_changes_the_page(app, facts):
-    reps = rep_table(facts, ANCHOR, FiscalCalendar(), "SMB")
+    reps = scorecard(facts, ANCHOR, FiscalCalendar(), "SMB")[0]
     first, second = reps.index[:2]
     at = app("pages/rep.py", team="SMB", rep=first)
     at.selectbox(key="rep").set_value(second).run()
@@ -40,15 +40,15 @@ def test_changing_rep_in_the_sidebar_changes_the_page(app, facts):
 
 
 def test_a_rep_of_another_team_in_the_url_gives_the_teams_first_rep(app, facts):
-    adr = rep_table(facts, ANCHOR, FiscalCalendar(), "ADR")
-    smb = rep_table(facts, ANCHOR, FiscalCalendar(), "SMB")
+    adr = scorecard(facts, ANCHOR, FiscalCalendar(), "ADR")[0]
+    smb = scorecard(facts, ANCHOR, FiscalCalendar(), "SMB")[0]
     at = app("pages/rep.py", team="SMB", rep=adr.index[0])
     assert at.title[0].value == smb["Name"].iloc[0]
 
 
 def test_record_ids_link_to_salesforce_when_the_instance_is_known(app, facts, monkeypatch):
     monkeypatch.setenv("SALESFORCE_INSTANCE_URL", "https://acme.my.salesforce.com/")
-    reps = rep_table(facts, ANCHOR, FiscalCalendar(), "ADR")
+    reps = scorecard(facts, ANCHOR, FiscalCalendar(), "ADR")[0]
     at = app("pages/rep.py", team="ADR", rep=reps["sal_month"].idxmax())
     tables = {tab.label: tab.dataframe[0].value for tab in at.tabs if len(tab.dataframe)}
     leads = tables[KPIS["sal_month"].label]

@@ -5,7 +5,8 @@ from kpi.periods import FiscalCalendar
 from kpi.registry import KPIS
 from kpi.sources import load
 from kpi.sources.sample import ANCHOR
-from kpi.summary import prepare, rep_table, team_row
+from kpi import summary
+from kpi.summary import prepare
 
 
 @pytest.fixture(scope="module")
@@ -14,12 +15,16 @@ def facts():
 
 
 def scorecard(facts, team, as_of=ANCHOR, fiscal_start=1):
-    reps = rep_table(facts, as_of, FiscalCalendar(fiscal_start), team)
-    return reps, team_row(reps, as_of, FiscalCalendar(fiscal_start))
+    return summary.scorecard(facts, as_of, FiscalCalendar(fiscal_start), team)
 
 
 def shown(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def table_of(at, position: int) -> pd.DataFrame:
+    """The rows of the page's table at this position (AppTest does not expose a table's key)."""
+    return at.dataframe[position].value
 
 
 def expected(team: pd.Series, *names: str) -> dict[str, str]:
