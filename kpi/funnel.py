@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.ids import QUEUE_PREFIX, to_18
-from kpi.lookup import isin, positions, remap
+from kpi.lookup import among, isin, positions, remap
 from kpi.periods import Period, end_of_local_day, local_day
 from kpi.schema import DATE_DTYPE, DATETIME_DTYPE, LeadHistory, Leads, Opportunities
 
@@ -179,7 +179,7 @@ def cohort_conversion(reached: pd.DataFrame, period: Period, as_of: pd.Timestamp
     cohort = reached.loc[(reached[STAGE] == first) & period.contains(reached[DAY]) & reached[OWNER_ID].notna()]
     later = reached.loc[(reached[STAGE] == second) & (reached[DAY] <= as_of), LEAD_ID]
     return pd.DataFrame({COHORT: cohort.groupby(OWNER_ID).size(),
-                         REACHED: cohort.loc[cohort[LEAD_ID].isin(later)].groupby(OWNER_ID).size()}).fillna(0)
+                         REACHED: cohort.loc[among(cohort[LEAD_ID], later)].groupby(OWNER_ID).size()}).fillna(0)
 
 
 FUNNEL_STEPS = ("mql", "sal", "sql", "opportunity", "won")  # columns of `funnel_cohorts`
@@ -191,7 +191,7 @@ def funnel_cohorts(reached: pd.DataFrame, leads: pd.DataFrame, opportunities: pd
     the MQL day, or a Lead column such as LeadSource), with how many of them had reached SAL, SQL, an
     opportunity (converted into one by `as_of`) and a won deal by the end of `as_of`: cohort counts."""
     mql = reached.loc[(reached[STAGE] == Stage.MQL) & period.contains(reached[DAY]) & reached[OWNER_ID].isin(owners)]
-    by_stage = {stage: set(reached.loc[(reached[STAGE] == stage) & (reached[DAY] <= as_of), LEAD_ID])
+    by_stage = {stage: reached.loc[(reached[STAGE] == stage) & (reached[DAY] <= as_of), LEAD_ID]
                 for stage in (Stage.SAL, Stage.SQL)}
     details = leads.set_index(L.Id).reindex(mql[LEAD_ID])
     converted = (details[L.IsConverted] & (details[L.ConvertedDate] <= as_of)).to_numpy(bool)
@@ -200,8 +200,8 @@ def funnel_cohorts(reached: pd.DataFrame, leads: pd.DataFrame, opportunities: pd
     won = deal.map(deals[O.IsWon] & (deals[O.CloseDate] <= as_of)).fillna(False).astype(bool).to_numpy()
     group = (mql[DAY] - pd.to_timedelta(mql[DAY].dt.day_of_week, unit="D")).to_numpy() if by == "week" \
         else details[by].fillna("(none)").to_numpy()
-    steps = pd.DataFrame({by: group, "mql": 1, "sal": mql[LEAD_ID].isin(by_stage[Stage.SAL]).to_numpy(),
-                          "sql": mql[LEAD_ID].isin(by_stage[Stage.SQL]).to_numpy(),
+    steps = pd.DataFrame({by: group, "mql": 1, "sal": among(mql[LEAD_ID], by_stage[Stage.SAL]),
+                          "sql": among(mql[LEAD_ID], by_stage[Stage.SQL]),
                           "opportunity": deal.notna().to_numpy(), "won": won})
     return steps.groupby(by)[list(FUNNEL_STEPS)].sum().astype(int)
 

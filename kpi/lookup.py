@@ -20,6 +20,17 @@ def isin(values: pd.Series, allowed: Collection[str],
     return np.append(np.asarray(hits, bool), False)[codes]  # code -1 (NA) takes the appended False
 
 
+def among(values: pd.Series | pd.Index, others: pd.Series | pd.Index) -> np.ndarray:
+    """Which values occur among `others`, both text columns of any size (ids against ids): one factorize of
+    the two together, where `isin` would turn the other column into Python strings. NA is never among them."""
+    codes, _ = pd.factorize(pd.concat([pd.Series(values, dtype="str"), pd.Series(others, dtype="str")],
+                                      ignore_index=True))
+    present = np.zeros(codes.max(initial=-1) + 2, bool)  # shifted by one: code -1 (NA) stays False
+    present[codes[len(values):] + 1] = True
+    present[0] = False
+    return present[codes[:len(values)] + 1]
+
+
 def remap(values: pd.Series, mapping: Mapping | pd.Series,
           normalize: Callable[[pd.Index], pd.Index] | None = None) -> pd.Series:
     """`values.map(mapping)` (unmapped and NA give NA), computed once per distinct value."""

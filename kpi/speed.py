@@ -13,7 +13,7 @@ from kpi.activity import CREATED_DAY, DONE_AT, KIND, ROW, ActivityKind
 from kpi.funnel import (DAY, LEAD, LEAD_ID, OWNER_ID, REACHED_AT, STAGE, Stage, StageRules, owner_at,
                         owner_change_rows)
 from kpi.ids import QUEUE_PREFIX
-from kpi.lookup import isin, positions, remap
+from kpi.lookup import among, isin, positions, remap
 from kpi.periods import Period, end_of_local_day
 from kpi.schema import Activities, LeadHistory, Leads
 
@@ -200,7 +200,7 @@ def untouched_mqls(leads: pd.DataFrame, lead_history: pd.DataFrame, counted: pd.
     rows = pd.DataFrame({LEAD_ID: leads[L.Id], OWNER_ID: owners, MQL_AT: since,
                          _END: day_end, "_zone": zones}).loc[waiting].reset_index(drop=True)
     touched = _first_touches(rows, _touches(counted, activities, rows[LEAD_ID], rules), as_of)[LEAD_ID]
-    rows = rows.loc[~rows[LEAD_ID].isin(touched)].reset_index(drop=True)
+    rows = rows.loc[~among(rows[LEAD_ID], touched)].reset_index(drop=True)
     rows[AGE_HOURS] = business_hours_between(rows[MQL_AT], rows[_END], rows["_zone"], rules.hours)
     return rows[[LEAD_ID, OWNER_ID, MQL_AT, AGE_HOURS]]
 

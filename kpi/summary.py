@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpi import activity, forecast, funnel, goals, people, pipeline, revenue, speed
 from kpi.config import Definitions
+from kpi.lookup import among
 from kpi.periods import FiscalCalendar, Period, Windows, elapsed_share
 from kpi.registry import KPIS, SUMMARY_KEYS, TARGETS, Unit
 from kpi.schema import Activities, Leads, Opportunities, Org, Quotas, Users
@@ -101,7 +102,7 @@ def _forecast(facts: Facts, w: Windows, calendar: FiscalCalendar, owners: pd.Ind
     rates = forecast.measured_rates(facts.org.opportunities, facts.org.opportunity_history,
                                     forecast.measured_quarters(calendar, w.quarter))
     known = revenue.known_on(facts.opportunities, w.as_of)
-    sellers = owners[owners.isin(known[Opportunities.OwnerId]) | quota.reindex(owners).notna().to_numpy()]
+    sellers = owners[among(owners, known[Opportunities.OwnerId]) | quota.reindex(owners).notna().to_numpy()]
     deals, won = forecast.deals_to_forecast(known, w.quarter, w.as_of)
     predicted = forecast.simulate(deals.loc[deals[Opportunities.OwnerId].isin(sellers)], won.reindex(sellers),
                                   quota.reindex(sellers), rates, (w.quarter.end - w.as_of).days, simulation.trials,

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kpi import forecast, pipeline
 from kpi.registry import ENTRIES, Family
 from ui import state
 
@@ -19,3 +20,13 @@ for family in Family:
         st.markdown(f"#### {kpi.label}  \n`{kpi.name}` · {kpi.unit.value} · {kpi.grain.value} · {kpi.direction.value}")
         st.markdown(kpi.help)
         st.markdown(f"**Formula:** {kpi.formula}")
+
+METHODS = {"Deals as they stood": pipeline.STATE_RULE, "Last week to this week (waterfall)": pipeline.WATERFALL_RULE,
+           "Forecast simulation": forecast.METHOD, "Win rate by stage": forecast.WIN_RATE_RULE,
+           "Close-date slip rate": forecast.SLIP_RULE, "Run-rate of deals not yet created": forecast.RUN_RATE_RULE}
+shown = {title: text for title, text in METHODS.items() if not search or search in f"{title} {text}".lower()}
+if shown:
+    st.header("Methods")
+    for title, text in shown.items():
+        st.markdown(f"#### {title}")
+        st.markdown(text)

@@ -68,6 +68,9 @@ def _day_first(text: pd.Series, setting: bool | None = None) -> bool:
     locales such as de_DE write); otherwise month-first, Salesforce's en_US default."""
     if setting is not None:
         return setting
+    # Only numeric dates can decide (ISO dates are most of a Data Loader file): a fast match picks them out
+    # before the slower extraction of their parts.
+    text = text.loc[text.str.match(r"^\d{1,2}[/.-]\d{1,2}[/.-]").fillna(False).to_numpy(bool)]
     parts = text.str.extract(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]")
     first, second = parts[0].astype(float), parts[2].astype(float)
     return bool(((first > 12).any() or (parts[1] == ".").any()) and not (second > 12).any())
