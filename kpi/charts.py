@@ -141,13 +141,17 @@ def forecast_ranges(reps: pd.DataFrame, colours: dict[str, str], title: str,
         hovermode="y unified")
 
 
-def weekly_pipeline_created(weekly: pd.DataFrame, colours: dict[str, str], names: pd.Series, title: str,
-                            currency: str | None = None) -> go.Figure:
-    """Pipeline created per ISO week, stacked by rep in each rep's colour."""
+def weekly_pipeline_created(weekly: pd.DataFrame, colours: dict[str, str], names: pd.Series, weekly_goal: float | None,
+                            title: str, currency: str | None = None) -> go.Figure:
+    """Pipeline created per ISO week, stacked by rep in each rep's colour, with the quarter's goal spread evenly
+    over its weeks when one is set."""
     fig = go.Figure()
     weeks = weekly.index.strftime("wk of %d %b")
     for owner in weekly.columns:
         fig.add_bar(x=weeks, y=weekly[owner], name=names.get(owner, owner), marker_color=colours.get(owner))
+    if weekly_goal is not None and not pd.isna(weekly_goal):
+        fig.add_scatter(x=weeks, y=[weekly_goal] * len(weeks), mode="lines", name="Goal per week",
+                        line={"color": METRIC_COLOURS["target"], "dash": "dash", "width": 3})
     fig.update_layout(barmode="stack", xaxis={"type": "category"})
     return _layout(fig, title, f"Created ({currency or '$'})").update_yaxes(tickprefix=money_sign(currency),
                                                                            tickformat="~s")

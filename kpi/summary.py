@@ -65,7 +65,8 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     w = Windows.at(as_of, calendar)
     reps = people.reps(facts.people, team, as_of)
     zones = people.zones(facts.people)
-    speeds, untouched = lead_work(facts, as_of, calendar, pd.Index(facts.people[U.Id]))
+    speeds, untouched = lead_work(facts, as_of, calendar)
+    measured = speed.speed_figures(speeds)
     today = activity.activity_counts(facts.activities, w.today, as_of).add_suffix("_today")
     week = activity.activity_counts(facts.activities, w.week, as_of)[["activities"]].add_suffix("_week")
     stage_week = funnel.stage_counts(facts.stages, w.week)[["sal", "sql"]].add_suffix("_week")
@@ -74,7 +75,7 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     open_deals = pipeline.pipeline_totals(facts.org.opportunities, facts.org.opportunity_history, w.quarter, as_of,
                                           zones, rates=facts.org.currency_rates, rules=facts.definitions.hygiene)
     counts = pd.concat([today, week, stage_week, stage_month, _funnel_qtd(facts, w),
-                        speed.speed_figures(speeds)[speed.BREACHES], speed.untouched_counts(untouched), deals,
+                        measured[speed.BREACHES], speed.untouched_counts(untouched), deals,
                         open_deals], axis=1).reindex(reps.index).fillna(0)
     targets = pd.DataFrame({key: goals.target(facts.targets, *goal) for key, goal in TARGETS.items()})
     targets = targets.reindex(reps.index)
@@ -83,7 +84,7 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     predicted = _forecast(facts, w, calendar, reps.index, targets["quota_quarter"], simulation)
     pooled = pd.concat([speed.pooled_speed_figures(speeds, reps.index)[_SPEED], predicted.loc[forecast.TEAM]])
     table = pd.concat([reps[[U.Name, people.TEAM]], counts, targets,
-                       speed.speed_figures(speeds)[_SPEED].reindex(reps.index), predicted.drop(forecast.TEAM)],
+                       measured[_SPEED].reindex(reps.index), predicted.drop(forecast.TEAM)],
                       axis=1)
     # A figure whose export is missing is unknown, and so is every rate made from it.
     table, pooled = _unknown_as_null(facts.org, table), _unknown_as_null(facts.org, pooled)
@@ -261,8 +262,8 @@ def hygiene_list(facts: Facts, as_of: pd.Timestamp, owners: pd.Index) -> pd.Data
 
 
 def lead_work(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar,
-              owners: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """For `owners`: speed to lead of each MQL of the quarter to date (speed.lead_speeds), and the MQLs
+              owners: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """For `owners` (None: everyone's): speed to lead of each MQL of the quarter to date (speed.lead_speeds), and the MQLs
     untouched at the end of `as_of` (speed.untouched_mqls): the records behind the speed-to-lead figures."""
     w = Windows.at(as_of, calendar)
     zones = people.zones(facts.people)
@@ -270,6 +271,8 @@ def lead_work(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar,
                                facts.definitions.speed)
     untouched = speed.untouched_mqls(facts.org.leads, facts.org.lead_history, facts.activities, facts.org.activities,
                                      zones, as_of, facts.definitions.speed, facts.definitions.stages)
+    if owners is None:
+        return speeds, untouched
     return (speeds.loc[speeds[funnel.OWNER_ID].isin(owners)],
             untouched.loc[untouched[funnel.OWNER_ID].isin(owners)])
 

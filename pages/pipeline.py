@@ -64,9 +64,11 @@ st.subheader("Pipeline created per week")
 weeks = Period(quarter.start, filters.as_of, quarter.name)
 weekly = pipeline.pipeline_created_by_week(deals_as_of(facts, filters.as_of), weeks, sellers.index)
 widgets.cards(team, [("pipeline_created_qtd", "pipeline_created_goal_quarter")], per_row=3)
-st.plotly_chart(charts.weekly_pipeline_created(weekly, colours, reps[Users.Name],
-                                               f"Pipeline created per week, {quarter.name}", currency),
-                key="pipeline_weekly")
+quarter_weeks = ((quarter.end - quarter.start).days + 1) / 7
+st.plotly_chart(charts.weekly_pipeline_created(
+    weekly, colours, reps[Users.Name], team["pipeline_created_goal_quarter"] / quarter_weeks,
+    f"Pipeline created per week, {quarter.name} (goal: the quarter's spread over its {quarter_weeks:.0f} weeks)",
+    currency), key="pipeline_weekly")
 
 st.subheader("Deals needing attention")
 flagged = hygiene_list(facts, filters.as_of, reps.index)

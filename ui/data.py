@@ -11,9 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from kpi import summary
+from kpi.config import Definitions
 from kpi.periods import FiscalCalendar
 from kpi.sources import DATE_ORDERS, SourceError, load, sample, store_root
 from kpi.sources.files import export_files
+from kpi.speed import SpeedRules
 from kpi.store import Store, StoreError
 from kpi.summary import Facts, prepare
 
@@ -21,13 +23,15 @@ from kpi.summary import Facts, prepare
 @dataclass(frozen=True)
 class Source:
     """Where the data comes from: KPI_SOURCE ('sample', 'store' or a folder of exports, 'salesforce' meaning the
-    store; default: the local store once something was imported into it, else the sample), KPI_GOALS, KPI_EXPORT_TZ, KPI_DATE_ORDER
-    ('auto', 'day-first' or 'month-first')."""
+    store; default: the local store once something was imported into it, else the sample), KPI_GOALS,
+    KPI_EXPORT_TZ, KPI_DATE_ORDER ('auto', 'day-first' or 'month-first'); and KPI_SLA_HOURS, the speed-to-lead
+    SLA in business hours (default 1)."""
 
     name: str
     goals: str | None
     export_zone: str
     date_order: str = "auto"
+    sla_hours: str = "1"
 
     @classmethod
     def from_environment(cls) -> Source:
@@ -38,7 +42,8 @@ class Source:
         name = os.environ.get("KPI_SOURCE") or default
         # The app reads what pulls put in the store (cron, or Refresh on the Data page); it never pulls per view.
         return cls("store" if name == "salesforce" else name, os.environ.get("KPI_GOALS") or None,
-                   os.environ.get("KPI_EXPORT_TZ") or "UTC", os.environ.get("KPI_DATE_ORDER") or "auto")
+                   os.environ.get("KPI_EXPORT_TZ") or "UTC", os.environ.get("KPI_DATE_ORDER") or "auto",
+                   os.environ.get("KPI_SLA_HOURS") or "1")
 
     def label(self) -> str:
         return {"sample": "bundled sample org", "store": "imported data (local store)"}.get(
@@ -55,6 +60,16 @@ class Source:
         return ";".join(f"{f.name}:{f.stat().st_mtime_ns}" for f in files if f.is_file())
 
 
+def _sla_hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = -1.0
+    if hours < 0:
+        raise SourceError(f"KPI_SLA_HOURS must be a number of business hours, 0 or more; it is {text!r}")
+    return hours
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _facts(source: Source, version: str) -> Facts:
     bar = st.progress(0.0, text=f"Loading the {source.label()}…")
@@ -65,7 +80,7 @@ def _facts(source: Source, version: str) -> Facts:
                progress=lambda done, step: bar.progress(0.9 * done, text=f"{step}…"),
                day_first=DATE_ORDERS[source.date_order])
     bar.progress(0.9, text="Working out each record's day, stage and owner…")
-    facts = prepare(org)
+    facts = prepare(org, Definitions(speed=SpeedRules(sla_hours=_sla_hours(source.sla_hours))))
     bar.empty()
     return facts
 

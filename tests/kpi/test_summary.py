@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 
 from factories import org, uid, user
+from kpi.config import Definitions
+from kpi.speed import SpeedRules
 from kpi.summary import default_as_of, prepare, qualifies, records_behind, scorecard, sells, summary
 
 AS_OF = pd.Timestamp("2026-11-24")  # a Tuesday in FY2026 Q4; 39 of the quarter's 66 business days gone
@@ -199,7 +201,7 @@ def test_speed_to_lead_in_the_scorecard():
     mql = lambda n, at: {"LeadId": uid("00Q", n), "Field": "Status", "NewValue": "MQL", "CreatedDate": at}  # noqa: E731
     call = lambda n, at: {"Id": uid("00T", n), "OwnerId": R1, "WhoId": uid("00Q", n), "TaskSubtype": "Call",  # noqa: E731
                           "Status": "Completed", "CompletedDateTime": at}
-    facts = prepare(org(
+    tables = dict(
         users=[rita],
         leads=[{"Id": uid("00Q", 10), "OwnerId": R1, "Status": "Working - Contacted"},
                {"Id": uid("00Q", 11), "OwnerId": R1, "Status": "MQL"},
@@ -208,8 +210,8 @@ def test_speed_to_lead_in_the_scorecard():
                       mql(11, "2026-11-24T19:00:00Z"),  # Tuesday 14:00
                       mql(12, "2026-11-24T21:30:00Z")],  # Tuesday 16:30
         activities=[call(10, "2026-11-23T16:30:00Z"),  # 11:30: 2.5 business hours after its MQL
-                    call(12, "2026-11-24T21:45:00Z")]))  # 16:45: a quarter of an hour
-    doc = summary(facts, AS_OF)
+                    call(12, "2026-11-24T21:45:00Z")])  # 16:45: a quarter of an hour
+    doc = summary(prepare(org(**tables)), AS_OF)
     row, team = doc["reps"][0], doc["team"]
     # Touched: 2.5 h and 0.25 h: median 1.375; p90 0.25 + 0.9 x (2.5 - 0.25) = 2.275.
     assert row["speed_to_lead_median_h"] == pytest.approx(1.375) and row["speed_to_lead_p90_h"] == pytest.approx(2.275)
@@ -218,3 +220,6 @@ def test_speed_to_lead_in_the_scorecard():
     assert team["speed_to_lead_median_h"] == pytest.approx(1.375) and team["sla_breaches_qtd"] == 2
     # Rita owns no opportunity and has no quota: no forecast for her, and none for the team.
     assert (row["forecast_p50"], team["forecast_p50"], team["forecast_p_quota"]) == (None, None, None)
+    # With a 3-hour SLA neither 2.5 h nor an untouched 3 h (not over 3) is a breach.
+    relaxed = summary(prepare(org(**tables), Definitions(speed=SpeedRules(sla_hours=3))), AS_OF)
+    assert relaxed["reps"][0]["sla_breaches_qtd"] == 0
