@@ -84,3 +84,17 @@ def test_a_deep_link_into_a_cold_server_runs_inside_the_frame(app, monkeypatch):
     at.switch_page("pages/glossary.py").run()
     assert not at.exception and at.title[0].value == "Glossary"
     assert [w.key for w in at.sidebar.selectbox] == ["fy_start", "team", "rep"]  # the frame's filters are there
+
+
+def test_an_unreadable_sla_setting_says_what_it_must_be(app, monkeypatch):
+    monkeypatch.setenv("KPI_SOURCE", "sample")
+    monkeypatch.setenv("KPI_SLA_HOURS", "soon")
+    at = app()
+    assert "KPI_SLA_HOURS must be a number of business hours, 0 or more; it is 'soon'" in at.error[0].value
+
+
+def test_the_glossary_explains_the_methods_behind_the_pipeline_figures(app):
+    at = app("pages/glossary.py")
+    headers = [h.value for h in at.header]
+    assert headers[-1] == "Methods" and "Pipeline and forecast" in headers and "Lead funnel" in headers
+    assert any("P10 / P50 / P90" in m.value for m in at.markdown)
