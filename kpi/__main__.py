@@ -30,14 +30,11 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def _hours(text: str) -> float:
+def _speed_rules(text: str) -> SpeedRules:
     try:
-        hours = float(text)
-    except ValueError:
-        hours = -1.0
-    if hours < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours, 0 or more")
-    return hours
+        return SpeedRules.with_sla(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _date(text: str) -> pd.Timestamp:
@@ -87,7 +84,7 @@ def _table(reps: pd.DataFrame, team: pd.Series, title: str, currency: str | None
 def _summary(args: argparse.Namespace) -> int:
     org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
     _report(org)
-    facts = prepare(org, Definitions(speed=SpeedRules(sla_hours=args.sla_hours)))
+    facts = prepare(org, Definitions(speed=args.speed))
     as_of = args.as_of or default_as_of(facts)
     calendar = FiscalCalendar(args.fiscal_start)
     if args.team and args.team not in set(facts.people["team"]):
@@ -109,7 +106,7 @@ def _backtest(args: argparse.Namespace) -> int:
     and the Brier score of the chance to hit quota."""
     org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
     _report(org)
-    facts = prepare(org, Definitions(speed=SpeedRules(sla_hours=args.sla_hours)))
+    facts = prepare(org, Definitions(speed=args.speed))
     as_of = args.as_of or default_as_of(facts)
     cases, calibration = backtest(facts, as_of, FiscalCalendar(args.fiscal_start), args.quarters, args.every_weeks,
                                   Simulation(args.trials, args.seed))
@@ -216,7 +213,7 @@ def _source_options(command: argparse.ArgumentParser, as_of_help: str) -> None:
     command.add_argument("--as-of", type=_date, help=as_of_help)
     command.add_argument("--fiscal-start", type=_month, default=1, help="month the fiscal year starts (default 1)")
     command.add_argument("--goals", type=Path, help="goals CSV (default: goals.csv in the source folder)")
-    command.add_argument("--sla-hours", type=_hours, default=1.0,
+    command.add_argument("--sla-hours", type=_speed_rules, default=SpeedRules(), dest="speed",
                          help="speed-to-lead SLA in business hours (default 1)")
     _reading_options(command)
 

@@ -61,6 +61,18 @@ class SpeedRules:
     sla_hours: float = 1.0
     touch_kinds: tuple[str, ...] = (ActivityKind.CALL.value, ActivityKind.EMAIL.value)
 
+    @classmethod
+    def with_sla(cls, text: str) -> SpeedRules:
+        """The default rules with the SLA a user typed (a setting, an option); ValueError when it is no number of
+        hours, 0 or more."""
+        try:
+            hours = float(text)
+        except ValueError:
+            hours = -1.0
+        if not hours >= 0:
+            raise ValueError(f"{text!r} is not a number of business hours, 0 or more")
+        return cls(sla_hours=hours)
+
 
 def business_hours_between(start: pd.Series, end: pd.Series, zones: pd.Series,
                            hours: BusinessHours = BusinessHours()) -> pd.Series:

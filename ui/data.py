@@ -60,16 +60,6 @@ class Source:
         return ";".join(f"{f.name}:{f.stat().st_mtime_ns}" for f in files if f.is_file())
 
 
-def _sla_hours(text: str) -> float:
-    try:
-        hours = float(text)
-    except ValueError:
-        hours = -1.0
-    if hours < 0:
-        raise SourceError(f"KPI_SLA_HOURS must be a number of business hours, 0 or more; it is {text!r}")
-    return hours
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _facts(source: Source, version: str) -> Facts:
     bar = st.progress(0.0, text=f"Loading the {source.label()}…")
@@ -80,7 +70,11 @@ def _facts(source: Source, version: str) -> Facts:
                progress=lambda done, step: bar.progress(0.9 * done, text=f"{step}…"),
                day_first=DATE_ORDERS[source.date_order])
     bar.progress(0.9, text="Working out each record's day, stage and owner…")
-    facts = prepare(org, Definitions(speed=SpeedRules(sla_hours=_sla_hours(source.sla_hours))))
+    try:
+        speed = SpeedRules.with_sla(source.sla_hours)
+    except ValueError as error:
+        raise SourceError(f"KPI_SLA_HOURS: {error}") from None
+    facts = prepare(org, Definitions(speed=speed))
     bar.empty()
     return facts
 

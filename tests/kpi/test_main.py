@@ -81,7 +81,7 @@ def test_a_partial_export_folder_says_what_is_missing(capsys, tmp_path):
     (["summary", "--source", "sample", "--fiscal-start", "13"], "is not a month number"),
     (["summary", "--source", "sample", "--export-tz", "Mars/Base"], "is not an IANA time zone"),
     (["summary", "--source", "sample", "--team", "Nobody"], "no team named 'Nobody'"),
-    (["summary", "--source", "sample", "--sla-hours", "-1"], "is not a number of hours"),
+    (["summary", "--source", "sample", "--sla-hours", "-1"], "is not a number of business hours"),
     (["summary", "--source", "sample", "--trials", "0"], "is not a positive whole number"),
     (["backtest", "--source", "sample", "--quarters", "x"], "is not a positive whole number"),
 ])

@@ -90,7 +90,7 @@ def test_an_unreadable_sla_setting_says_what_it_must_be(app, monkeypatch):
     monkeypatch.setenv("KPI_SOURCE", "sample")
     monkeypatch.setenv("KPI_SLA_HOURS", "soon")
     at = app()
-    assert "KPI_SLA_HOURS must be a number of business hours, 0 or more; it is 'soon'" in at.error[0].value
+    assert "KPI_SLA_HOURS: 'soon' is not a number of business hours, 0 or more" in at.error[0].value
 
 
 def test_the_glossary_explains_the_methods_behind_the_pipeline_figures(app):
