@@ -373,13 +373,11 @@ def hygiene_open_flagged(flags: pd.DataFrame) -> pd.Series:
     return flags.groupby(O.OwnerId).size().rename(HYGIENE_OPEN_FLAGGED)
 
 
-def pipeline_totals(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame, quarter: Period,
-                    as_of: pd.Timestamp, owner_zones: pd.Series, *, rates: pd.DataFrame | None = None,
-                    rules: HygieneRules = HygieneRules()) -> pd.DataFrame:
+def pipeline_totals(deals: pd.DataFrame, opportunity_history: pd.DataFrame, quarter: Period, as_of: pd.Timestamp,
+                    owner_zones: pd.Series, rules: HygieneRules = HygieneRules()) -> pd.DataFrame:
     """Per owner, the pipeline keys of `summary` (PIPELINE_KEYS) from the deals as they stood at the end of the
-    as-of date: forecast categories, pipeline created in the quarter to date, hygiene-flagged open deals."""
-    deals = with_created_day(state_on(opportunities, opportunity_history, as_of, owner_zones, rates=rates),
-                             owner_zones)
+    as-of date (`state_on`, with CREATED_DAY): forecast categories, pipeline created in the quarter to date,
+    hygiene-flagged open deals."""
     return pd.concat([
         pipeline_by_category(deals, quarter, as_of),
         pipeline_created(deals, quarter.through(as_of)).rename("pipeline_created_qtd"),

@@ -26,7 +26,6 @@ class Facts:
     activities: pd.DataFrame  # activity.counted_activities
     stages: pd.DataFrame  # funnel.stages_reached
     conversions: pd.DataFrame  # funnel.conversions
-    opportunities: pd.DataFrame  # revenue.with_created_day
     targets: pd.DataFrame  # goals.user_targets
     definitions: Definitions  # what the as-of figures (speed to lead, untouched MQLs) are measured by
 
@@ -43,7 +42,6 @@ def prepare(org: Org, definitions: Definitions = Definitions()) -> Facts:
         activities=activity.counted_activities(org.activities, zones, definitions.activity),
         stages=funnel.stages_reached(org.leads, org.lead_history, zones, definitions.stages),
         conversions=funnel.conversions(org.leads, org.lead_history, zones, definitions.stages),
-        opportunities=revenue.with_created_day(org.opportunities, zones),
         targets=goals.user_targets(org.goals, roster.loc[roster[people.IS_REP]]),
         definitions=definitions,
     )
@@ -71,9 +69,10 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     week = activity.activity_counts(facts.activities, w.week, as_of)[["activities"]].add_suffix("_week")
     stage_week = funnel.stage_counts(facts.stages, w.week)[["sal", "sql"]].add_suffix("_week")
     stage_month = funnel.stage_counts(facts.stages, w.month)[["sal", "sql"]].add_suffix("_month")
-    deals = revenue.deal_totals(facts.opportunities, w.quarter, as_of)
-    open_deals = pipeline.pipeline_totals(facts.org.opportunities, facts.org.opportunity_history, w.quarter, as_of,
-                                          zones, rates=facts.org.currency_rates, rules=facts.definitions.hygiene)
+    deals_then = deals_as_of(facts, as_of)  # every deal figure reads the deals as they stood (field history)
+    deals = revenue.deal_totals(deals_then, w.quarter, as_of)
+    open_deals = pipeline.pipeline_totals(deals_then, facts.org.opportunity_history, w.quarter, as_of, zones,
+                                          facts.definitions.hygiene)
     counts = pd.concat([today, week, stage_week, stage_month, _funnel_qtd(facts, w),
                         measured[speed.BREACHES], speed.untouched_counts(untouched), deals,
                         open_deals], axis=1).reindex(reps.index).fillna(0)
@@ -81,7 +80,7 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     targets = targets.reindex(reps.index)
     targets["quota_quarter"] = revenue.quota(facts.org.quotas, w.quarter,
                                              goals.target(facts.targets, "revenue", "quarter")).reindex(reps.index)
-    predicted = _forecast(facts, w, calendar, reps.index, targets["quota_quarter"], simulation)
+    predicted = _forecast(facts, deals_then, w, calendar, reps.index, targets["quota_quarter"], simulation)
     pooled = pd.concat([speed.pooled_speed_figures(speeds, reps.index)[_SPEED], predicted.loc[forecast.TEAM]])
     table = pd.concat([reps[[U.Name, people.TEAM]], counts, targets,
                        measured[_SPEED].reindex(reps.index), predicted.drop(forecast.TEAM)],
@@ -96,15 +95,14 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
 _SPEED = [speed.MEDIAN, speed.P90]
 
 
-def _forecast(facts: Facts, w: Windows, calendar: FiscalCalendar, owners: pd.Index, quota: pd.Series,
-              simulation: Simulation) -> pd.DataFrame:
+def _forecast(facts: Facts, deals_then: pd.DataFrame, w: Windows, calendar: FiscalCalendar, owners: pd.Index,
+              quota: pd.Series, simulation: Simulation) -> pd.DataFrame:
     """The end-of-quarter simulation for those of `owners` who sell (own an opportunity or have a quota: an ADR
     gets no run-rate of deals), with its team row (forecast.TEAM) from the pooled trials."""
     rates = forecast.measured_rates(facts.org.opportunities, facts.org.opportunity_history,
                                     forecast.measured_quarters(calendar, w.quarter))
-    known = revenue.known_on(facts.opportunities, w.as_of)
-    sellers = owners[among(owners, known[Opportunities.OwnerId]) | quota.reindex(owners).notna().to_numpy()]
-    deals, won = forecast.deals_to_forecast(known, w.quarter, w.as_of)
+    sellers = owners[among(owners, deals_then[Opportunities.OwnerId]) | quota.reindex(owners).notna().to_numpy()]
+    deals, won = forecast.deals_to_forecast(deals_then, w.quarter, w.as_of)
     predicted = forecast.simulate(deals.loc[deals[Opportunities.OwnerId].isin(sellers)], won.reindex(sellers),
                                   quota.reindex(sellers), rates, (w.quarter.end - w.as_of).days, simulation.trials,
                                   simulation.seed)
@@ -228,7 +226,7 @@ def records_behind(facts: Facts, name: str, owners: pd.Index, as_of: pd.Timestam
         span, stage = _STAGE_RECORDS[name]
         rows = funnel.stage_leads(facts.stages, facts.org.leads, getattr(w, span))
         return rows.loc[(rows[funnel.STAGE] == stage) & rows[funnel.OWNER_ID].isin(owners)].sort_values(funnel.DAY)
-    rows = _DEAL_RECORDS[name](revenue.known_on(facts.opportunities, as_of), w)
+    rows = _DEAL_RECORDS[name](deals_as_of(facts, as_of), w)
     return rows.loc[rows[Opportunities.OwnerId].isin(owners), _DEAL_COLUMNS].sort_values(Opportunities.CloseDate)
 
 

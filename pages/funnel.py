@@ -5,7 +5,7 @@ import streamlit as st
 
 from kpi import charts, funnel, speed
 from kpi.schema import Leads, Users
-from kpi.summary import lead_work, qualifies
+from kpi.summary import deals_as_of, lead_work, qualifies
 from ui import data, state, widgets
 
 filters = state.current()
@@ -21,18 +21,19 @@ if adrs.empty:
     st.info("Nobody in this selection qualifies leads (no MQL, SAL or SQL, and no SAL/SQL goal).")
     st.stop()
 names = reps[Users.Name]
+deals = deals_as_of(facts, filters.as_of)
 
 st.subheader(f"{quarter.name} to date")
 widgets.cards(team, [("mql_qtd", None), ("sal_qtd", None), ("sql_qtd", None), ("converted_qtd", None),
                      ("mql_to_sal_cohort", None), ("sal_to_sql_cohort", None)])
 left, right = st.columns(2)
 with left:
-    by_source = funnel.funnel_cohorts(facts.stages, facts.org.leads, facts.opportunities, qtd, filters.as_of,
+    by_source = funnel.funnel_cohorts(facts.stages, facts.org.leads, deals, qtd, filters.as_of,
                                       adrs.index, Leads.LeadSource)
     st.plotly_chart(charts.funnel_steps(by_source.sum(), f"The quarter's MQLs, followed to {filters.as_of:%d %b}"),
                     key="funnel_steps")
 with right:
-    weekly = funnel.funnel_cohorts(facts.stages, facts.org.leads, facts.opportunities, qtd, filters.as_of,
+    weekly = funnel.funnel_cohorts(facts.stages, facts.org.leads, deals, qtd, filters.as_of,
                                    adrs.index, "week")
     st.plotly_chart(charts.cohort_conversion(weekly, "Cohorts by MQL week: how many reached SAL and SQL by now"),
                     key="funnel_cohorts")
@@ -68,7 +69,7 @@ if widgets.exports_for(facts, ["speed_to_lead_median_h"]):
         key="untouched")
 
 st.subheader("Hand-offs to sales")
-sent = funnel.handoffs(facts.stages, facts.org.leads, facts.opportunities, qtd, adrs.index)
+sent = funnel.handoffs(facts.stages, facts.org.leads, deals, qtd, adrs.index)
 received = sent.assign(ADR=sent[funnel.OWNER_ID].map(names),
                        **{"Received by": sent[funnel.RECEIVER].map(facts.people.set_index(Users.Id)[Users.Name])})
 summary = received.groupby(["ADR", "Received by"], dropna=False).agg(

@@ -7,7 +7,7 @@ from kpi import activity, charts, funnel, people, revenue
 from kpi.periods import last_weeks
 from kpi.registry import KPIS
 from kpi.schema import Users
-from kpi.summary import qualifies, records_behind, sells
+from kpi.summary import deals_as_of, qualifies, records_behind, sells
 from ui import data, state, widgets
 
 filters = state.current()
@@ -60,6 +60,6 @@ if qualifies(rep) and section("Lead funnel", [("sal_week", "sal_goal_week"), ("s
 if (sells(rep) or not facts.org.has("Opportunity")) and section(
         "Quarter to date", [("revenue_qtd", "quota_quarter"), ("win_rate", None), ("coverage", None)]):
     widgets.cards(rep, [("attainment", None), ("pace", None), ("projection", None)])
-    won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, owner)
+    won = revenue.burn_up(deals_as_of(facts, filters.as_of), quarter, filters.as_of, owner)
     st.plotly_chart(charts.burn_up(won, quarter, rep["quota_quarter"], rep["projection"],
                                    f"{quarter.name} closed-won vs quota", facts.org.currency), key="rep_burn_up")

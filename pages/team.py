@@ -6,7 +6,7 @@ from kpi import activity, charts, funnel, people, revenue
 from kpi.periods import last_weeks
 from kpi.registry import KPIS
 from kpi.schema import Users
-from kpi.summary import qualifies, sells
+from kpi.summary import deals_as_of, qualifies, sells
 from ui import data, state, widgets
 
 filters = state.current()
@@ -51,7 +51,7 @@ with left:
         "Activity per business day, last 4 weeks"), key="team_activity")
 with right:
     if sells(team):
-        won = revenue.burn_up(facts.opportunities, quarter, filters.as_of, reps.index)
+        won = revenue.burn_up(deals_as_of(facts, filters.as_of), quarter, filters.as_of, reps.index)
         st.plotly_chart(charts.burn_up(won, quarter, team["quota_quarter"], team["projection"],
                                        f"{quarter.name} closed-won vs quota", facts.org.currency), key="team_burn_up")
     else:

@@ -279,10 +279,10 @@ def test_hygiene_thresholds_are_configurable():
 
 
 def test_pipeline_totals_gives_every_pipeline_key_per_owner():
-    totals = pipeline_totals(opps(deal(1, amount=1_000, stage="Negotiation"),
-                                  deal(2, amount=2_000, created="2026-11-02T12:00:00Z"),
-                                  deal(3, owner=2, amount=None, close="2026-11-01")),
-                             history(), Q4, TUE, ZONES)
+    deals = opps(deal(1, amount=1_000, stage="Negotiation"), deal(2, amount=2_000, created="2026-11-02T12:00:00Z"),
+                 deal(3, owner=2, amount=None, close="2026-11-01"))
+    totals = pipeline_totals(with_created_day(state_on(deals, history(), TUE, ZONES), ZONES), history(), Q4, TUE,
+                             ZONES)
     # Rep 1: commit 1,000, pipeline 2,000, open 3,000, created QTD 2,000 (deal 2), deal 1 stale since 1 Sep.
     # Rep 2: an open deal past its close date with no amount: flagged once; no pipeline.
     assert totals.loc[user(1)].to_dict() == {"pipeline_commit": 1_000, "pipeline_best_case": 0,
