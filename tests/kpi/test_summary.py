@@ -223,3 +223,25 @@ def test_speed_to_lead_in_the_scorecard():
     # With a 3-hour SLA neither 2.5 h nor an untouched 3 h (not over 3) is a breach.
     relaxed = summary(prepare(org(**tables), Definitions(speed=SpeedRules(sla_hours=3))), AS_OF)
     assert relaxed["reps"][0]["sla_breaches_qtd"] == 0
+
+
+def test_deal_figures_read_the_deals_as_they_stood_on_the_as_of_day():
+    # Won on 20 Nov with its close date pulled back to 5 Nov; on 10 Nov it was an open 12 Dec deal in
+    # Prospecting. As of 10 Nov: no revenue yet, 9,000 of open pipeline; as of 24 Nov: 9,000 won.
+    deal = uid("006", 1)
+    facts = prepare(org(
+        users=[{"Id": R1, "Name": "Rita One", "IsActive": True, "Department": "SMB", "TimeZoneSidKey": "UTC"}],
+        opportunities=[{"Id": deal, "OwnerId": R1, "Amount": 9_000, "CloseDate": "2026-11-05", "IsWon": True,
+                        "IsClosed": True, "StageName": "Closed Won", "CreatedDate": "2026-10-01T09:00:00Z"}],
+        opportunity_history=[
+            {"OpportunityId": deal, "Field": "StageName", "OldValue": "Prospecting", "NewValue": "Closed Won",
+             "CreatedDate": "2026-11-20T15:00:00Z"},
+            {"OpportunityId": deal, "Field": "CloseDate", "OldValue": "2026-12-12", "NewValue": "2026-11-05",
+             "CreatedDate": "2026-11-20T15:00:00Z"}]))
+    then = summary(facts, pd.Timestamp("2026-11-10"))["reps"][0]
+    now = summary(facts, AS_OF)["reps"][0]
+    # Its forecast category then, untracked, follows its stage then: an open Prospecting deal is 'Pipeline'.
+    assert (then["revenue_qtd"], then["win_rate"], then["pipeline_pipeline"], then["pipeline_open"]) == \
+        (0.0, None, 9_000.0, 9_000.0)
+    assert records_behind(facts, "coverage", pd.Index([R1]), pd.Timestamp("2026-11-10"))["Id"].tolist() == [deal]
+    assert (now["revenue_qtd"], now["win_rate"]) == (9_000.0, 1.0)
