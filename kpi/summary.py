@@ -102,6 +102,8 @@ def _forecast(facts: Facts, deals_then: pd.DataFrame, w: Windows, calendar: Fisc
     rates = forecast.measured_rates(facts.org.opportunities, facts.org.opportunity_history,
                                     forecast.measured_quarters(calendar, w.quarter))
     sellers = owners[among(owners, deals_then[Opportunities.OwnerId]) | quota.reindex(owners).notna().to_numpy()]
+    if sellers.empty:  # nobody sells here (ADRs): no forecast, rather than a team forecast of 0
+        return pd.DataFrame(index=[*owners, forecast.TEAM], columns=forecast.FORECAST_COLUMNS, dtype=float)
     deals, won = forecast.deals_to_forecast(deals_then, w.quarter, w.as_of)
     predicted = forecast.simulate(deals.loc[deals[Opportunities.OwnerId].isin(sellers)], won.reindex(sellers),
                                   quota.reindex(sellers), rates, (w.quarter.end - w.as_of).days, simulation.trials,

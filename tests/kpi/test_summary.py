@@ -138,6 +138,22 @@ def test_funnel_quarter_to_date_and_cohort_conversion(doc):
     assert (team["mql_qtd"], team["mql_to_sal_cohort"], team["converted_qtd"]) == (0, None, 0)
 
 
+def test_a_team_of_adrs_has_no_forecast_not_a_forecast_of_zero():
+    # Every deal moves to Sam of SMB, and the quotas go: the ADR team sells nothing, so it gets no forecast,
+    # while Sam's team does (a Q3 win gives rates to measure; his 60,000 won this quarter is its floor).
+    rows = small_org()
+    sam = rows.users.iloc[[0]].assign(Id=user(5), Name="Sam Five", Department="SMB")
+    past_win = rows.opportunities.iloc[[0]].assign(Id=uid("006", 9), CloseDate=pd.Timestamp("2026-08-10"))  # Q3: rates
+    facts = prepare(replace(rows, users=pd.concat([rows.users, sam], ignore_index=True),
+                            opportunities=pd.concat([rows.opportunities, past_win], ignore_index=True).assign(
+                                OwnerId=user(5)),
+                            quotas=rows.quotas.iloc[0:0], goals=rows.goals.iloc[0:0]))
+    adr = summary(facts, AS_OF, team="ADR")["team"]
+    assert (adr["forecast_p10"], adr["forecast_p50"], adr["forecast_p90"], adr["forecast_p_quota"]) == \
+        (None, None, None, None)
+    assert summary(facts, AS_OF, team="SMB")["team"]["forecast_p50"] >= 60_000
+
+
 def test_the_summary_is_plain_json_with_ints_for_counts(doc):
     text = json.dumps(doc)
     assert '"calls_today": 1,' in text and '"revenue_qtd": 30000.0' in text
