@@ -116,6 +116,7 @@ def load_org(folder):
         "Lead": read_csv(j("Lead.csv")),
         "LeadHistory": read_csv(j("LeadHistory.csv")),
         "Opportunity": read_csv(j("Opportunity.csv")),
+        "OpportunityFieldHistory": read_csv(j("OpportunityFieldHistory.csv")),
         "ForecastingQuota": read_csv(j("ForecastingQuota.csv")),
         "goals": read_csv(j("goals.csv")),
     }
@@ -286,6 +287,30 @@ def summary(org, as_of, fiscal_start=1):
     tasks = [t for t in org["Task"] if not created_after_asof(t.get("CreatedDate"), t.get("OwnerId"))]
     events = [e for e in org["Event"] if not created_after_asof(e.get("CreatedDate"), e.get("OwnerId"))]
     opps = [o for o in org["Opportunity"] if not created_after_asof(o.get("CreatedDate"), o.get("OwnerId"))]
+
+    # Deals as they stood at the end of the as-of day (owner's zone): a field's value then is the OldValue of its
+    # first OpportunityFieldHistory row at or after that moment, else its current value; a stage then that is
+    # not the current one says whether the deal was closed and won then.
+    changes_of = {}
+    for h in org["OpportunityFieldHistory"]:
+        changes_of.setdefault(h["OpportunityId"], []).append(h)
+
+    def as_it_stood(o):
+        moment = end_of_day_utc(as_of, tz(o.get("OwnerId")))
+        later = sorted((h for h in changes_of.get(o["Id"], []) if parse_dt(h["CreatedDate"]) >= moment),
+                       key=lambda h: parse_dt(h["CreatedDate"]))
+        then = dict(o)
+        for field in ("StageName", "Amount", "CloseDate"):
+            first = next((h for h in later if h["Field"] == field), None)
+            if first is not None:
+                then[field] = first["OldValue"]
+        if then.get("StageName") != o.get("StageName"):
+            stage = then.get("StageName") or ""
+            then["IsClosed"] = str(stage.startswith("Closed")).lower()
+            then["IsWon"] = str(stage == "Closed Won").lower()
+        return then
+
+    opps = [as_it_stood(o) for o in opps]
     leads = [l for l in org["Lead"] if not created_after_asof(l.get("CreatedDate"), l.get("OwnerId"))]
 
     # lead history, grouped per lead
