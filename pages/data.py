@@ -39,12 +39,12 @@ order = right.selectbox("Dates like 03/11/2026 are", orders, key="date_order",
                                      "month-first": "month first (11 March)"}.get)
 checked = imports.staged(uploads, zone, DATE_ORDERS[order])
 if checked is not None:
-    st.dataframe(imports.file_table(checked.batch.reports), hide_index=True, key="checked_files")
+    widgets.table(imports.file_table(checked.batch.reports), "checked_files", hide_index=True)
     problems = imports.problem_table(checked.batch.problems)
     if not problems.empty:
         st.caption(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}: rows with an unreadable value are "
                    "skipped, the rest is imported.")
-        st.dataframe(problems, hide_index=True, key="checked_problems")
+        widgets.table(problems, "checked_problems", hide_index=True)
     for report in [r for r in checked.batch.reports if r.object is None and r.columns]:
         with st.expander(f"Match the columns of {widgets.plain(report.file)}", expanded=True):
             obj = st.selectbox("This file holds", list(OBJECTS), key=f"object_{report.file}")
@@ -103,16 +103,15 @@ st.subheader("In use")
 st.markdown(f"Source: **{source.label()}**"
             + (f" · amounts in **{org.currency}**" if org is not None and org.currency else ""))
 if org is not None:
-    st.dataframe(pd.DataFrame({"table": list(TABLES), "rows": [len(getattr(org, name)) for name in TABLES],
-                               "from": [", ".join(t.objects) for t in TABLES.values()]}),
-                 hide_index=True, key="tables")
+    widgets.table(pd.DataFrame({"table": list(TABLES), "rows": [len(getattr(org, name)) for name in TABLES],
+                                "from": [", ".join(t.objects) for t in TABLES.values()]}), "tables", hide_index=True)
     if gaps(org):
         st.info("Not in the data: " + ", ".join(gaps(org))
                 + ". Figures that need them are left empty and say so.")
     if org.problems:
         st.caption(f"{len(org.problems)} problems: rows with an unreadable value were skipped; everything else "
                    "was loaded.")
-        st.dataframe(imports.problem_table(org.problems), hide_index=True, key="problems")
+        widgets.table(imports.problem_table(org.problems), "problems", hide_index=True)
     else:
         st.success("No problem in the data in use.")
 try:
@@ -122,4 +121,4 @@ except StoreError as error:
     history = []
 if history:
     st.subheader("Import history")
-    st.dataframe(imports.history_table(history), hide_index=True, key="history")
+    widgets.table(imports.history_table(history), "history", hide_index=True)

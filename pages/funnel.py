@@ -40,16 +40,16 @@ with right:
 st.caption("Cohorts: each MQL counts in the week it became an MQL and for the owner then; its later SAL, SQL, "
            "opportunity and won deal count with it whenever they came, so a slow week is not undercounted.")
 steps = list(funnel.FUNNEL_STEPS)
-st.dataframe(by_source.assign(**{f"{s}_rate": by_source[s] / by_source["mql"] for s in steps[1:]}),
-             key="by_source", width="stretch",
-             column_config={f"{s}_rate": st.column_config.NumberColumn(f"MQL → {s}", format="percent")
-                            for s in steps[1:]})
+widgets.table(by_source.assign(**{f"{s}_rate": by_source[s] / by_source["mql"] for s in steps[1:]}),
+              "by_source", width="stretch",
+              column_config={f"{s}_rate": st.column_config.NumberColumn(f"MQL → {s}", format="percent")
+                             for s in steps[1:]})
 
 st.subheader("Per ADR")
 columns = ["mql_qtd", "sal_qtd", "sql_qtd", "converted_qtd", "mql_to_sal_cohort", "sal_to_sql_cohort",
            "speed_to_lead_median_h", "speed_to_lead_p90_h", "sla_breaches_qtd", "untouched_mql"]
-st.dataframe(adrs[[Users.Name, *columns]], hide_index=True, key="per_adr", width="stretch",
-             column_config={Users.Name: "ADR", **widgets.column_config(columns)})
+widgets.table(adrs[[Users.Name, *columns]], "per_adr", hide_index=True, width="stretch",
+              column_config={Users.Name: "ADR", **widgets.column_config(columns)})
 
 st.subheader("Speed to lead")
 if widgets.exports_for(facts, ["speed_to_lead_median_h"]):
@@ -74,7 +74,7 @@ received = sent.assign(ADR=sent[funnel.OWNER_ID].map(names),
                        **{"Received by": sent[funnel.RECEIVER].map(facts.people.set_index(Users.Id)[Users.Name])})
 summary = received.groupby(["ADR", "Received by"], dropna=False).agg(
     SQLs=(funnel.LEAD_ID, "size"), opportunities=(funnel.OPPORTUNITY, "count"), amount=("Amount", "sum"))
-st.dataframe(summary.reset_index().fillna({"Received by": "(no opportunity yet)"}), hide_index=True,
-             key="handoffs", width="stretch")
+widgets.table(summary.reset_index().fillna({"Received by": "(no opportunity yet)"}), "handoffs", hide_index=True,
+              width="stretch")
 with st.expander(f"The {len(sent)} SQLs behind this"):
     widgets.records(received.drop(columns=[funnel.RECEIVER]).sort_values(funnel.DAY), key="handoff_records")

@@ -33,11 +33,11 @@ widgets.cards(team, [("revenue_qtd", "quota_quarter"), ("pipeline_commit", None)
 rollup = ["revenue_qtd", "pipeline_commit", "pipeline_best_case", "pipeline_pipeline", "pipeline_open",
           "quota_quarter", "coverage", "pipeline_created_qtd", "pipeline_created_goal_quarter"]
 rollup = [c for c in rollup if sellers[c].notna().any()]
-st.dataframe(sellers[[Users.Name, *rollup]].style.map(
-                 lambda v: "background-color: #FBE3D6" if v == v and v < COVERAGE_THRESHOLD else "",
-                 subset=["coverage"] if "coverage" in rollup else []),
-             hide_index=True, key="rollup", width="stretch",
-             column_config={Users.Name: "Rep", **widgets.column_config(rollup)})
+shaded = sellers[[Users.Name, *rollup]].style.map(
+    lambda v: "background-color: #FBE3D6" if v == v and v < COVERAGE_THRESHOLD else "",
+    subset=["coverage"] if "coverage" in rollup else [])
+widgets.table(sellers[[Users.Name, *rollup]], "rollup", shaded, hide_index=True, width="stretch",
+              column_config={Users.Name: "Rep", **widgets.column_config(rollup)})
 st.caption(f"Closed = closed-won QTD; Commit, Best Case and Pipeline: open deals closing from the as-of date "
            f"through quarter end, as they stood on the as-of date. Coverage under {COVERAGE_THRESHOLD:.0f}x is "
            "shaded. Team totals pool every rep.")

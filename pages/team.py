@@ -74,11 +74,11 @@ columns += ["revenue_qtd", "quota_quarter", "attainment", "pace", "projection", 
 columns = [c for c in columns if reps[c].notna().any()]  # a target nobody in the team has is left out
 board = reps.sort_values(rank_by, ascending=False, na_position="last")
 board.insert(0, "Rank", range(1, len(board) + 1))
-st.dataframe(board[["Rank", Users.Name, *([] if filters.team else [people.TEAM]), *columns]], hide_index=True,
-             column_config={Users.Name: "Rep", people.TEAM: "Team", **widgets.column_config(columns)},
-             key="leaderboard", width="stretch")
+widgets.table(board[["Rank", Users.Name, *([] if filters.team else [people.TEAM]), *columns]], "leaderboard",
+              hide_index=True, width="stretch",
+              column_config={Users.Name: "Rep", people.TEAM: "Team", **widgets.column_config(columns)})
 totals = team[columns].to_frame().T.assign(**{Users.Name: "Team total"})
-st.dataframe(totals[[Users.Name, *columns]], hide_index=True, key="team_totals", width="stretch",
-             column_config={Users.Name: "", **widgets.column_config(columns)})
+widgets.table(totals[[Users.Name, *columns]], "team_totals", hide_index=True, width="stretch",
+              column_config={Users.Name: "", **widgets.column_config(columns)})
 st.caption("Team totals: counts and amounts summed; targets summed over reps that have one; "
            "rates recomputed from the sums, never averaged. Click a column header to sort.")

@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from kpi import exports
 from kpi.periods import elapsed_share
 from kpi.registry import KPIS, Unit
 from kpi.summary import Facts, unknown
@@ -70,6 +71,14 @@ def column_config(names: list[str]) -> dict[str, st.column_config.Column]:
             for name in names}
 
 
+def table(frame: pd.DataFrame, key: str, shown: object | None = None, **options: object) -> None:
+    """A table (`shown`, e.g. a Styler, else the frame itself) and under it a download of its rows as a CSV
+    that opens safely in Excel (kpi.exports.csv_bytes)."""
+    st.dataframe(frame if shown is None else shown, key=key, **options)
+    st.download_button("Download CSV", exports.csv_bytes(frame), file_name=f"{key}.csv", mime="text/csv",
+                       key=f"{key}_csv", icon=":material/download:", type="tertiary")
+
+
 def records(frame: pd.DataFrame, key: str) -> None:
     """The records behind a number; with SALESFORCE_INSTANCE_URL set, every id column (Id, LeadId, WhoId,
     OwnerId...) links to the record in Salesforce."""
@@ -78,9 +87,9 @@ def records(frame: pd.DataFrame, key: str) -> None:
         return
     instance = os.environ.get("SALESFORCE_INSTANCE_URL", "").rstrip("/")
     ids = [c for c in frame.columns if instance and (c == "Id" or c.endswith("Id"))]
-    frame = frame.assign(**{c: instance + "/" + frame[c].astype("str") for c in ids})
+    linked = frame.assign(**{c: instance + "/" + frame[c].astype("str") for c in ids})
     config = {c: st.column_config.LinkColumn(c, display_text=rf"{instance}/(.*)") for c in ids}
-    st.dataframe(frame, hide_index=True, column_config=config, key=key, width="stretch")
+    table(frame, key, linked, hide_index=True, column_config=config, width="stretch")  # the CSV keeps plain ids
 
 
 def header(title: str, filters: Filters) -> None:

@@ -105,3 +105,11 @@ def test_charts_are_drawn_from_the_engine(app, facts):
         values = np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"])
     reps, _ = scorecard(facts, "ADR")
     assert calls["name"] == "Calls" and values[-1] == reps["calls_today"].sum()  # the last bar is the as-of day
+
+
+def test_every_table_has_a_csv_download(app):
+    at = app(team="SMB")
+    buttons = at.get("download_button")
+    # The leaderboard and the team totals; each file is the table's rows made formula-safe (kpi/exports.py).
+    assert [b.proto.label for b in buttons] == ["Download CSV", "Download CSV"]
+    assert all(b.proto.url.endswith(".csv") for b in buttons)
