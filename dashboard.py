@@ -13,6 +13,7 @@ navigation = st.navigation([
     st.Page("pages/rep.py", title="Rep", icon=":material/person:"),
     st.Page("pages/pipeline.py", title="Pipeline", icon=":material/trending_up:"),
     st.Page("pages/funnel.py", title="Lead funnel", icon=":material/filter_alt:"),
+    st.Page("pages/review.py", title="Weekly review", icon=":material/co_present:"),
     st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
     st.Page("pages/data.py", title="Data", icon=":material/folder_open:"),
 ])

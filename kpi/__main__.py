@@ -10,11 +10,13 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
+from kpi import charts
 from kpi.config import Definitions
 from kpi.periods import FiscalCalendar, parse_day
 from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
+from kpi.review import weekly_review
 from kpi.schema import Org, Problem
-from kpi.sources import DATE_ORDERS, SourceError, gaps, import_files, load, store_root
+from kpi.sources import DATE_ORDERS, SourceError, freshness, gaps, import_files, load, store_root
 from kpi.sources.labels import Mapping
 from kpi.speed import SpeedRules
 from kpi.store import Store, StoreError
@@ -28,6 +30,13 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) == 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
     return int(text)
+
+
+def _review_file(text: str) -> Path:
+    path = Path(text)
+    if path.suffix not in (".pptx", ".xlsx"):
+        raise argparse.ArgumentTypeError(f"{text!r}: the review is written as a .pptx deck or an .xlsx workbook")
+    return path
 
 
 def _speed_rules(text: str) -> SpeedRules:
@@ -123,6 +132,45 @@ def _backtest(args: argparse.Namespace) -> int:
           + (f"; skipped (nothing closed before them): {', '.join(calibration['skipped'])}"
              if calibration["skipped"] else ""))
     print(table.to_string(float_format=lambda v: f"{v:.2f}"))
+    return 0
+
+
+def _weekly_review(args: argparse.Namespace):
+    """The source loaded, its review as of the day asked (default: the data's), and how fresh the data is."""
+    org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
+    _report(org)
+    facts = prepare(org, Definitions(speed=args.speed))
+    calendar = FiscalCalendar(args.fiscal_start)
+    if args.team and args.team not in set(facts.people["team"]):
+        raise SourceError(f"no team named {args.team!r}; teams: {', '.join(sorted(set(facts.people['team'])))}")
+    as_of = args.as_of or default_as_of(facts)
+    fresh = (freshness(Store(args.store or store_root()).imports(), pd.Timestamp.now(tz="UTC"))
+             if args.source in ("store", "salesforce") else None) or \
+        ("the bundled sample org" if args.source == "sample" else f"read from {args.source}")
+    return facts, calendar, weekly_review(facts, as_of, calendar, args.team), fresh
+
+
+def _review(args: argparse.Namespace) -> int:
+    """The weekly review as a PowerPoint deck (.pptx) or an Excel workbook (.xlsx)."""
+    facts, calendar, review, fresh = _weekly_review(args)
+    if args.out.suffix == ".pptx":
+        from kpi.deck import deck_bytes
+        content = deck_bytes(review, fresh, facts.org.currency, charts.review_figures(review, facts, calendar))
+    else:
+        from kpi.workbook import workbook_bytes
+        content = workbook_bytes(review, facts, calendar, fresh, facts.org.currency)
+    args.out.write_bytes(content)
+    print(f"wrote {args.out} ({len(content):,} bytes): weekly review of {review.team_name} as of "
+          f"{review.as_of:%Y-%m-%d}")
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    """The week's headline and exceptions as markdown (chat) or HTML (email), on stdout for cron."""
+    from kpi import digest
+    facts, _, review, fresh = _weekly_review(args)
+    write = digest.markdown if args.format == "markdown" else digest.as_html
+    sys.stdout.write(write(review, fresh, facts.org.currency))
     return 0
 
 
@@ -250,6 +298,16 @@ def parser() -> argparse.ArgumentParser:
     _simulation_options(t)
     t.add_argument("--format", choices=("json", "table"), default="table")
     t.set_defaults(run=_backtest)
+    r = commands.add_parser("review", help="the weekly review as a deck (.pptx) or a workbook (.xlsx)")
+    _source_options(r, "YYYY-MM-DD (default: the data's newest activity day)")
+    r.add_argument("--team", help="only this team (default: the whole floor)")
+    r.add_argument("--out", type=_review_file, required=True, help="review.pptx or review.xlsx")
+    r.set_defaults(run=_review)
+    d = commands.add_parser("digest", help="the week's headline and exceptions for a chat channel or an email")
+    _source_options(d, "YYYY-MM-DD (default: the data's newest activity day)")
+    d.add_argument("--team", help="only this team (default: the whole floor)")
+    d.add_argument("--format", choices=("markdown", "html"), default="markdown")
+    d.set_defaults(run=_digest)
     i = commands.add_parser("import", help="read export files (CSV, .xlsx, .zip) into the local store")
     i.add_argument("files", nargs="+", type=Path)
     _store_option(i)

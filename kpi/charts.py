@@ -6,8 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.periods import Period, business_days, business_days_elapsed
+from kpi import activity, revenue
+from kpi.periods import FiscalCalendar, Period, business_days, business_days_elapsed, last_weeks
+from kpi.pipeline import SIGNS
 from kpi.registry import KPIS, money_sign
+from kpi.review import MONEY, WEEKLY_LABELS, Review
+from kpi.summary import Facts, deals_as_of
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # Further colours for teams larger than the palette, still told apart without relying on red/green.
@@ -178,3 +182,37 @@ def cohort_conversion(weekly: pd.DataFrame, title: str) -> go.Figure:
                       yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1], "dtick": 0.25,
                               "showgrid": False, "title": "Share of the week's MQLs"})
     return _layout(fig, title, "MQLs")
+
+
+def weekly_changes(weekly: pd.DataFrame, labels: dict[str, str], title: str) -> go.Figure:
+    """This week against the same days last week, side by side, for the counted metrics."""
+    rows = weekly.rename(index=labels)
+    fig = go.Figure()
+    fig.add_bar(x=rows.index, y=rows["last_week"], name="Last week", marker_color="#999999",
+                text=rows["last_week"].map("{:,.0f}".format), textposition="outside")
+    fig.add_bar(x=rows.index, y=rows["this_week"], name="This week", marker_color=OKABE_ITO[0],
+                text=rows["this_week"].map("{:,.0f}".format), textposition="outside")
+    fig.update_layout(barmode="group", xaxis={"type": "category"})
+    return _layout(fig, title, "")
+
+
+def review_figures(review: Review, facts: Facts, calendar: FiscalCalendar) -> dict[str, go.Figure]:
+    """The charts of the weekly review, by section ("headline", "weekly", "risks", then one per rep id): the
+    same figures, colours and titles on the page and in the deck."""
+    quarter = calendar.quarter(review.as_of)
+    currency = facts.org.currency
+    deals = deals_as_of(facts, review.as_of)
+    counted = [m for m in review.weekly.index if m not in MONEY]
+    figures = {
+        "headline": burn_up(revenue.burn_up(deals, quarter, review.as_of, review.reps.index), quarter,
+                            review.team["quota_quarter"], review.team["projection"],
+                            f"{quarter.name} closed-won vs quota", currency),
+        "weekly": weekly_changes(review.weekly.loc[counted], WEEKLY_LABELS, "This week vs the same days last week"),
+        "risks": pipeline_waterfall(review.waterfall, SIGNS, "Open pipeline: end of last week → now", currency),
+    }
+    window = last_weeks(review.as_of, 4)
+    for rep in review.reps.index:
+        daily = activity.daily_activity(facts.activities, window, review.as_of, pd.Index([rep]))
+        figures[rep] = activity_trend(daily, {"Activity target": review.reps.loc[rep, "activities_target_day"]},
+                                      f"{review.reps.loc[rep, 'Name']}: activity per business day, last 4 weeks")
+    return figures

@@ -36,9 +36,10 @@ class Review:
     team: pd.Series  # the team row
     weekly: pd.DataFrame  # index WEEKLY (+ per rep in `rep_weekly`): this_week, last_week, change
     rep_weekly: pd.DataFrame  # (rep, metric) -> this_week, last_week, change
-    goals_hit: pd.DataFrame  # per rep and goal: figure, goal, hit
+    goals_hit: pd.DataFrame  # (rep, goal) -> figure, target, hit
     wins: pd.DataFrame  # deals won this week: Id, Name, OwnerId, rep, Amount, CloseDate
     behind_pace: pd.DataFrame  # reps under BEHIND_PACE of pace: Name, pace, attainment, revenue_qtd, quota_quarter
+    waterfall: dict[str, float]  # last week's open pipeline to this week's (pipeline.waterfall)
     slipping: pd.DataFrame  # deals pushed out of the quarter this week (the waterfall's pushed_out bar)
     sla_breaches: pd.DataFrame  # MQLs of this week worked later than the SLA (or still waiting past it)
 
@@ -70,23 +71,23 @@ def weekly_review(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = 
     rep_weekly = _weekly(this_week.stack(), last_week.stack()).rename_axis(["rep", "metric"])
     weekly = _weekly(this_week.sum(), last_week.sum()).rename_axis("metric")
 
-    goals = pd.concat({goal: pd.DataFrame({"figure": reps[figure], "goal": reps[goal]})
-                       for goal, figure in GOALS.items()}, names=["goal", "rep"]).dropna(subset=["goal"])
-    goals = goals.assign(hit=goals["figure"] >= goals["goal"]).swaplevel().sort_index()
+    goals = pd.concat({goal: pd.DataFrame({"figure": reps[figure], "target": reps[goal]})
+                       for goal, figure in GOALS.items()}, names=["goal", "rep"]).dropna(subset=["target"])
+    goals = goals.assign(hit=goals["figure"] >= goals["target"]).swaplevel().sort_index()
 
     week = iso_week(as_of).through(as_of)
     names = reps[Users.Name]
     won = revenue.won_deals(deals_as_of(facts, as_of), week)
     wins = won.loc[won[O.OwnerId].isin(reps.index), [O.Id, O.Name, O.OwnerId, O.Amount, O.CloseDate]]
     behind = reps.loc[reps["pace"] < BEHIND_PACE, [Users.Name, "pace", "attainment", "revenue_qtd", "quota_quarter"]]
-    _, moved = waterfall(facts, as_of, calendar, reps.index)
+    totals, moved = waterfall(facts, as_of, calendar, reps.index)
     speeds, _ = lead_work(facts, as_of, calendar, reps.index)
     breaches = speeds.loc[speeds[speed.BREACH] & week.contains(speeds[speed.MQL_AT].dt.tz_convert(None).dt.normalize())]
     return Review(
         as_of=as_of, quarter=calendar.quarter(as_of).name, team_name=team or "whole sales floor", reps=reps,
         team=team_row, weekly=weekly, rep_weekly=rep_weekly, goals_hit=goals,
         wins=wins.assign(rep=wins[O.OwnerId].map(names)).sort_values(O.Amount, ascending=False),
-        behind_pace=behind.sort_values("pace"),
+        behind_pace=behind.sort_values("pace"), waterfall=totals,
         slipping=moved.loc[moved["bar"] == "pushed_out"].assign(rep=lambda f: f[O.OwnerId].map(names)),
         sla_breaches=breaches.assign(rep=breaches["OwnerId"].map(names)),
     )

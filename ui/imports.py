@@ -138,16 +138,6 @@ def refresh(credentials: salesforce.Credentials, calendar: FiscalCalendar) -> st
     return f"Pull {record.id} is stored ({sum(record.rows.values()):,} rows); {use}."
 
 
-def freshness(records: list[ImportRecord], now: pd.Timestamp) -> str | None:
-    """'pulled 12 minutes ago' / 'imported 3 hours ago' for the newest import, or None without one."""
-    if not records:
-        return None
-    minutes = int((now - pd.Timestamp(records[-1].at)).total_seconds() // 60)
-    ago = (f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes < 120 else
-           f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days")
-    return f"{'pulled' if records[-1].source == salesforce.PULL_SOURCE else 'imported'} {ago} ago"
-
-
 def credentials() -> salesforce.Credentials:
     """Salesforce credentials: SALESFORCE_* keys of .streamlit/secrets.toml over the environment's."""
     try:

@@ -135,3 +135,14 @@ def load(source: str, goals_file: Path | None = None, export_zone: str = "UTC",
     if not path.is_dir():
         raise SourceError(f"{source} is not 'sample', 'store', a folder of Salesforce exports nor a .zip of them")
     return load_folder(path, goals_file, export_zone, progress, day_first)
+
+
+def freshness(records: list[ImportRecord], now: pd.Timestamp) -> str | None:
+    """'pulled 12 minutes ago' / 'imported 3 hours ago' for the newest import, or None without one."""
+    from kpi.sources.salesforce import PULL_SOURCE  # (the client library loads only when it is needed)
+    if not records:
+        return None
+    minutes = int((now - pd.Timestamp(records[-1].at)).total_seconds() // 60)
+    ago = (f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes < 120 else
+           f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days")
+    return f"{'pulled' if records[-1].source == PULL_SOURCE else 'imported'} {ago} ago"

@@ -111,6 +111,26 @@ def test_pipeline_and_funnel_pages_in_a_real_browser(server, browser, path, titl
     page.close()
 
 
+def test_the_weekly_review_fits_a_shared_screen_and_moves_with_the_arrow_keys(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/review?team=SMB")
+    page.wait_for_selector(DONE, timeout=60_000)
+    page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=30_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "review-1280x720.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator("h1").first.inner_text().endswith("Team headline")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()  # made to be shown: no sidebar
+    page.mouse.click(640, 700)  # focus the page, not a widget
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('h1').innerText.endsWith('This week vs last week')",
+                           timeout=30_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=30_000)
+    page.screenshot(path=str(SHOTS / "review-weekly-1280x720.png"))
+    page.close()
+
+
 def test_rep_view_keeps_the_filters_and_lists_records(server, browser):
     page = _open(browser, f"{server}/rep?team=SMB&fy_start=2", "rep.png", charts=2)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -131,7 +151,7 @@ def test_a_bookmarked_deep_link_is_the_first_request_of_a_fresh_server(browser):
         assert page.locator('[data-testid="stException"]').count() == 0
         # The frame ran: its navigation (titled pages, not file names) and its filters are in the sidebar.
         links = [text.split()[-1] for text in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
-        assert links == ["Team", "Rep", "Pipeline", "funnel", "Glossary", "Data"]  # (each text starts with its icon)
+        assert links == ["Team", "Rep", "Pipeline", "funnel", "review", "Glossary", "Data"]  # (each starts with its icon)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
         page.close()
 

@@ -238,3 +238,21 @@ def test_backtest_of_a_quarter_whose_every_deal_was_won(capsys, tmp_path):
     lines = out.splitlines()
     assert code == 0 and lines[0].startswith("Forecast backtest: 2 forecasts of reps and teams")  # Ann's, the team's
     assert lines[-1].split() == ["FY2026", "Q2", "1.00", "1.00", "1.00", "0.00"]
+
+
+def test_review_workbook_and_digest_from_the_command_line(capsys, tmp_path):
+    from openpyxl import load_workbook
+    out = tmp_path / "review.xlsx"
+    code, said, err = run(capsys, "review", "--source", "sample", "--team", "SMB", "--out", str(out))
+    assert code == 0, err
+    assert said.startswith(f"wrote {out}") and "weekly review of SMB as of 2026-11-24" in said
+    summary_doc = json.loads(run(capsys, "summary", "--source", "sample", "--team", "SMB")[1])
+    team = {row[3]: row[1] for row in load_workbook(out)["Team"].iter_rows(min_row=2, values_only=True)}
+    assert team["revenue_qtd"] == summary_doc["team"]["revenue_qtd"]
+    assert team["attainment"] == pytest.approx(summary_doc["team"]["attainment"])
+    code, text, _ = run(capsys, "digest", "--source", "sample", "--team", "SMB", "--format", "markdown")
+    assert code == 0 and text.startswith("**Weekly review · SMB · Tue 24 Nov 2026 (FY2026 Q4)**")
+    assert text.rstrip().endswith("_Data the bundled sample org._")
+    with pytest.raises(SystemExit) as stopped:
+        run(capsys, "review", "--source", "sample", "--out", str(tmp_path / "review.pdf"))
+    assert stopped.value.code == 2 and "a .pptx deck or an .xlsx workbook" in capsys.readouterr().err
