@@ -5,9 +5,8 @@ away."""
 import pandas as pd
 import streamlit as st
 
-from kpi import charts
 from kpi.registry import KPIS
-from kpi.review import MONEY, WEEKLY_LABELS, weekly_review
+from kpi.review import MONEY, WEEKLY_LABELS
 from kpi.schema import Users
 from kpi.sources import freshness, store_root
 from kpi.store import Store
@@ -17,8 +16,7 @@ from ui import data, state, widgets
 SECTION = "review_section"
 filters = state.current()
 facts = data.facts()
-review = weekly_review(facts, filters.as_of, filters.calendar, filters.team)
-figures = charts.review_figures(review, facts, filters.calendar)
+review, figures = data.review(filters.as_of, filters.fiscal_start, filters.team)
 currency = facts.org.currency
 fresh = freshness(Store(store_root()).imports(), pd.Timestamp.now(tz="UTC")) or data.Source.from_environment().label()
 sections = ["Team headline", "This week vs last week", "Who hit their goals", "Wins of the week", "Risks",

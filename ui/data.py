@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import summary
+from kpi import charts, summary
 from kpi.config import Definitions
 from kpi.periods import FiscalCalendar
+from kpi.review import Review, weekly_review
 from kpi.sources import DATE_ORDERS, SourceError, load, sample, store_root
 from kpi.sources.files import export_files
 from kpi.speed import SpeedRules
@@ -128,3 +130,17 @@ def scorecard(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple
     """Rep rows and the team row for these filters, cached by their plain values."""
     use = loaded()
     return _scorecard(use.facts, use.source, use.version, f"{as_of:%Y-%m-%d}", fiscal_start, team)
+
+
+@st.cache_data(show_spinner="Putting the weekly review together…", max_entries=32)
+def _review(_facts: Facts, source: Source, version: str, as_of: str, fiscal_start: int,
+            team: str | None) -> tuple[Review, dict[str, go.Figure]]:
+    calendar = FiscalCalendar(fiscal_start)
+    review = weekly_review(_facts, pd.Timestamp(as_of), calendar, team)
+    return review, charts.review_figures(review, _facts, calendar)
+
+
+def review(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[Review, dict[str, go.Figure]]:
+    """The weekly review and its charts for these filters, computed once (moving between sections is instant)."""
+    use = loaded()
+    return _review(use.facts, use.source, use.version, f"{as_of:%Y-%m-%d}", fiscal_start, team)
