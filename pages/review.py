@@ -6,10 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from kpi.registry import KPIS
-from kpi.review import MONEY, WEEKLY_LABELS
+from kpi.review import BEHIND_PACE, MONEY, WEEKLY_LABELS
 from kpi.schema import Users
-from kpi.sources import freshness, store_root
-from kpi.store import Store
 from kpi.summary import qualifies, sells
 from ui import data, state, widgets
 
@@ -18,7 +16,8 @@ filters = state.current()
 facts = data.facts()
 review, figures = data.review(filters.as_of, filters.fiscal_start, filters.team)
 currency = facts.org.currency
-fresh = freshness(Store(store_root()).imports(), pd.Timestamp.now(tz="UTC")) or data.Source.from_environment().label()
+source = data.Source.from_environment()
+fresh = source.freshness() or f"from the {source.label()}"
 sections = ["Team headline", "This week vs last week", "Who hit their goals", "Wins of the week", "Risks",
             *review.reps[Users.Name]]
 # Made to be shown: no sidebar (the filters stay as they were set), the whole width for the section.
@@ -75,7 +74,7 @@ elif section == "Wins of the week":
                   f"{len(review.wins)} deals", delta_color="off", border=True)
         widgets.records(review.wins[["rep", "Name", "Amount", "CloseDate", "Id"]], key="review_wins")
 elif section == "Risks":
-    st.subheader(f"Behind pace (under {90}% of it): {len(review.behind_pace)}")
+    st.subheader(f"Behind pace (under {BEHIND_PACE:.0%} of it): {len(review.behind_pace)}")
     widgets.table(review.behind_pace, "review_behind", hide_index=True, width="stretch",
                   column_config={Users.Name: "Rep", **widgets.column_config(
                       ["pace", "attainment", "revenue_qtd", "quota_quarter"])})

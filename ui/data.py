@@ -15,7 +15,7 @@ from kpi import charts, summary
 from kpi.config import Definitions
 from kpi.periods import FiscalCalendar
 from kpi.review import Review, weekly_review
-from kpi.sources import DATE_ORDERS, SourceError, load, sample, store_root
+from kpi.sources import DATE_ORDERS, SourceError, freshness, load, sample, store_root
 from kpi.sources.files import export_files
 from kpi.speed import SpeedRules
 from kpi.store import Store, StoreError
@@ -50,6 +50,10 @@ class Source:
     def label(self) -> str:
         return {"sample": "bundled sample org", "store": "imported data (local store)"}.get(
             self.name, f"exports in {self.name}")
+
+    def freshness(self) -> str | None:
+        """'pulled 12 minutes ago' for the store; None for a source that says nothing of its age."""
+        return freshness(Store(store_root()).imports(), pd.Timestamp.now(tz="UTC")) if self.name == "store" else None
 
     def version(self) -> str:
         """Changes when the data changes (files edited, an import committed), so it is read again."""

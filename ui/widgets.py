@@ -12,8 +12,6 @@ from kpi import exports
 from kpi.periods import elapsed_share
 from kpi.registry import KPIS, Unit
 from kpi.summary import Facts, unknown
-from kpi.sources import freshness, store_root
-from kpi.store import Store
 from ui import data
 from ui.data import Source
 from ui.state import Filters
@@ -127,8 +125,7 @@ def data_status(facts: Facts, notice: str | None) -> None:
     if notice:
         st.warning(notice, icon="⚠️")
     source = Source.from_environment()
-    fresh = freshness(Store(store_root()).imports(), pd.Timestamp.now(tz="UTC")) \
-        if source.name == "store" else None
+    fresh = source.freshness()
     with st.sidebar:
         st.caption(f"Data: {source.label()}" + (f", {fresh}" if fresh else ""))
         if facts.org.problems:
