@@ -44,10 +44,9 @@ class Review:
     sla_breaches: pd.DataFrame  # MQLs of this week worked later than the SLA (or still waiting past it)
 
 
-def _week_figures(facts: Facts, as_of: pd.Timestamp, owners: pd.Index) -> pd.DataFrame:
-    """Per owner, the week to date of `as_of`: pipeline created and closed-won (deals as they stood then)."""
+def _week_figures(deals: pd.DataFrame, as_of: pd.Timestamp, owners: pd.Index) -> pd.DataFrame:
+    """Per owner, the week to date of `as_of`: pipeline created and closed-won (`deals` as they stood then)."""
     week = iso_week(as_of).through(as_of)
-    deals = deals_as_of(facts, as_of)
     return pd.DataFrame({
         "pipeline_created_week": pipeline.pipeline_created(deals, week),
         "won_week": revenue.won_deals(deals, week).groupby(O.OwnerId)[O.Amount].sum(),
@@ -64,10 +63,11 @@ def weekly_review(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = 
     reps, team_row = scorecard(facts, as_of, calendar, team)
     last = as_of - pd.Timedelta(days=7)
     reps_before, _ = scorecard(facts, last, calendar, team)
+    deals = deals_as_of(facts, as_of)
     this_week = pd.concat([reps[["activities_week", "sal_week", "sql_week"]],
-                           _week_figures(facts, as_of, reps.index)], axis=1)[list(WEEKLY)]
+                           _week_figures(deals, as_of, reps.index)], axis=1)[list(WEEKLY)]
     last_week = pd.concat([reps_before[["activities_week", "sal_week", "sql_week"]].reindex(reps.index).fillna(0),
-                           _week_figures(facts, last, reps.index)], axis=1)[list(WEEKLY)]
+                           _week_figures(deals_as_of(facts, last), last, reps.index)], axis=1)[list(WEEKLY)]
     rep_weekly = _weekly(this_week.stack(), last_week.stack()).rename_axis(["rep", "metric"])
     weekly = _weekly(this_week.sum(), last_week.sum()).rename_axis("metric")
 
@@ -77,7 +77,7 @@ def weekly_review(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = 
 
     week = iso_week(as_of).through(as_of)
     names = reps[Users.Name]
-    won = revenue.won_deals(deals_as_of(facts, as_of), week)
+    won = revenue.won_deals(deals, week)
     wins = won.loc[won[O.OwnerId].isin(reps.index), [O.Id, O.Name, O.OwnerId, O.Amount, O.CloseDate]]
     behind = reps.loc[reps["pace"] < BEHIND_PACE, [Users.Name, "pace", "attainment", "revenue_qtd", "quota_quarter"]]
     totals, moved = waterfall(facts, as_of, calendar, reps.index)

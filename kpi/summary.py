@@ -254,10 +254,11 @@ def deals_as_of(facts: Facts, as_of: pd.Timestamp) -> pd.DataFrame:
                                                       zones, rates=facts.org.currency_rates), zones)
 
 
-def hygiene_list(facts: Facts, as_of: pd.Timestamp, owners: pd.Index) -> pd.DataFrame:
-    """The open deals of `owners` that need attention on `as_of`, with their reasons (what the count counts)."""
-    flags = pipeline.hygiene_flags(deals_as_of(facts, as_of), facts.org.opportunity_history, as_of,
-                                   people.zones(facts.people), facts.definitions.hygiene)
+def hygiene_list(facts: Facts, deals: pd.DataFrame, as_of: pd.Timestamp, owners: pd.Index) -> pd.DataFrame:
+    """The open deals of `owners` that need attention on `as_of` (`deals`: `deals_as_of` that day), with their
+    reasons (what the count counts)."""
+    flags = pipeline.hygiene_flags(deals, facts.org.opportunity_history, as_of, people.zones(facts.people),
+                                   facts.definitions.hygiene)
     return flags.loc[flags[Opportunities.OwnerId].isin(owners)]
 
 

@@ -62,7 +62,8 @@ st.caption(pipeline.WATERFALL_RULE)
 
 st.subheader("Pipeline created per week")
 weeks = Period(quarter.start, filters.as_of, quarter.name)
-weekly = pipeline.pipeline_created_by_week(deals_as_of(facts, filters.as_of), weeks, sellers.index)
+deals = deals_as_of(facts, filters.as_of)  # as they stood: for the weekly chart and the hygiene list
+weekly = pipeline.pipeline_created_by_week(deals, weeks, sellers.index)
 widgets.cards(team, [("pipeline_created_qtd", "pipeline_created_goal_quarter")], per_row=3)
 quarter_weeks = ((quarter.end - quarter.start).days + 1) / 7
 st.plotly_chart(charts.weekly_pipeline_created(
@@ -71,7 +72,7 @@ st.plotly_chart(charts.weekly_pipeline_created(
     currency), key="pipeline_weekly")
 
 st.subheader("Deals needing attention")
-flagged = hygiene_list(facts, filters.as_of, reps.index)
+flagged = hygiene_list(facts, deals, filters.as_of, reps.index)
 st.caption(KPIS["hygiene_open_flagged"].formula + ". " + f"{len(flagged)} deals.")
 widgets.records(flagged.assign(Owner=flagged[O.OwnerId].map(reps[Users.Name]))[
     [O.Id, O.Name, "Owner", O.StageName, O.Amount, O.CloseDate, "reasons", O.OwnerId]]

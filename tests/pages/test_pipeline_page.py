@@ -5,7 +5,7 @@ from test_team import expected, facts, scorecard, shown, table_of  # noqa: F401 
 from kpi import pipeline
 from kpi.periods import FiscalCalendar
 from kpi.sources.sample import ANCHOR
-from kpi.summary import hygiene_list, waterfall
+from kpi.summary import deals_as_of, hygiene_list, waterfall
 
 ROLLUP, MOVED, HYGIENE = 0, 1, 2  # the page's tables, in order
 
@@ -23,7 +23,7 @@ def test_the_roll_up_forecast_and_hygiene_match_the_engine(app, facts):  # noqa:
     rollup = table_of(at, ROLLUP)
     assert sorted(rollup["Name"]) == sorted(reps["Name"])
     assert len(table_of(at, HYGIENE)) == team["hygiene_open_flagged"] == \
-        len(hygiene_list(facts, ANCHOR, reps.index))
+        len(hygiene_list(facts, deals_as_of(facts, ANCHOR), ANCHOR, reps.index))
 
 
 def test_the_deals_behind_a_waterfall_bar_add_up_to_it(app, facts):  # noqa: F811
