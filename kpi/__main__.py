@@ -10,7 +10,8 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
-from kpi import charts
+from kpi import access, charts, people
+from kpi.access import SINGLE_USER, Viewer
 from kpi.config import Definitions
 from kpi.periods import FiscalCalendar, parse_day
 from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
@@ -20,7 +21,7 @@ from kpi.sources import DATE_ORDERS, SourceError, freshness, gaps, import_files,
 from kpi.sources.labels import Mapping
 from kpi.speed import SpeedRules
 from kpi.store import Store, StoreError
-from kpi.summary import Simulation, backtest, default_as_of, prepare, scorecard, summary
+from kpi.summary import Facts, Simulation, backtest, default_as_of, prepare
 
 _SECTIONS = {family.value: [k for k in SUMMARY_KEYS if KPIS[k].family is family] for family in Family}
 _PROBLEMS_SHOWN = 20
@@ -90,35 +91,47 @@ def _table(reps: pd.DataFrame, team: pd.Series, title: str, currency: str | None
     return "\n".join(blocks)
 
 
-def _summary(args: argparse.Namespace) -> int:
+def _facts(args: argparse.Namespace) -> tuple[Facts, Viewer]:
+    """The source loaded (what it lacked on stderr) and prepared, and who asks: `--viewer`, else everyone."""
     org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
     _report(org)
     facts = prepare(org, Definitions(speed=args.speed))
+    if args.viewer is None:
+        return facts, SINGLE_USER
+    rules = access.Policy.read(args.access or access.policy_file(args.store or store_root()))
+    return facts, access.viewer(facts, args.viewer, rules)
+
+
+def _team(facts: Facts, viewer: Viewer, team: str | None) -> None:
+    """Refuse a team the viewer has no rep in (a typo, or a team outside what they may see)."""
+    teams = people.teams(access.restrict(facts, viewer.sees).people)
+    if team and team not in teams:
+        raise SourceError(f"no team named {team!r} among those {'you can see' if viewer.signed_in else 'in the data'}"
+                          f"; teams: {', '.join(teams)}")
+
+
+def _summary(args: argparse.Namespace) -> int:
+    facts, viewer = _facts(args)
+    _team(facts, viewer, args.team)
     as_of = args.as_of or default_as_of(facts)
     calendar = FiscalCalendar(args.fiscal_start)
-    if args.team and args.team not in set(facts.people["team"]):
-        print(f"error: no team named {args.team!r}; teams: {', '.join(sorted(set(facts.people['team'])))}",
-              file=sys.stderr)
-        return 2
     simulation = Simulation(args.trials, args.seed)
     if args.format == "json":
-        print(json.dumps(summary(facts, as_of, calendar, args.team, simulation), indent=2))
+        print(json.dumps(access.summary_for(facts, viewer, as_of, calendar, args.team, simulation), indent=2))
     else:
-        reps, team = scorecard(facts, as_of, calendar, args.team, simulation)
+        reps, team = access.scorecard_for(facts, viewer, as_of, calendar, args.team, simulation)
         title = f"As of {as_of:%Y-%m-%d} ({calendar.quarter(as_of).name})" + (f", team {args.team}" if args.team else "")
-        print(_table(reps, team, title, org.currency))
+        print(_table(reps, team, title, facts.org.currency))
     return 0
 
 
 def _backtest(args: argparse.Namespace) -> int:
     """The forecast replayed over past quarters: how often the actual came in at or below P50 and inside P10-P90,
     and the Brier score of the chance to hit quota."""
-    org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
-    _report(org)
-    facts = prepare(org, Definitions(speed=args.speed))
+    facts, viewer = _facts(args)
     as_of = args.as_of or default_as_of(facts)
-    cases, calibration = backtest(facts, as_of, FiscalCalendar(args.fiscal_start), args.quarters, args.every_weeks,
-                                  Simulation(args.trials, args.seed))
+    cases, calibration = backtest(access.restrict(facts, viewer.sees), as_of, FiscalCalendar(args.fiscal_start),
+                                  args.quarters, args.every_weeks, Simulation(args.trials, args.seed))
     if args.format == "json":
         print(json.dumps(calibration, indent=2))
         return 0
@@ -137,17 +150,15 @@ def _backtest(args: argparse.Namespace) -> int:
 
 def _weekly_review(args: argparse.Namespace):
     """The source loaded, its review as of the day asked (default: the data's), and how fresh the data is."""
-    org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
-    _report(org)
-    facts = prepare(org, Definitions(speed=args.speed))
+    everything, viewer = _facts(args)
+    _team(everything, viewer, args.team)
+    facts = access.restrict(everything, viewer.sees)
     calendar = FiscalCalendar(args.fiscal_start)
-    if args.team and args.team not in set(facts.people["team"]):
-        raise SourceError(f"no team named {args.team!r}; teams: {', '.join(sorted(set(facts.people['team'])))}")
     as_of = args.as_of or default_as_of(facts)
     fresh = (freshness(Store(args.store or store_root()).imports(), pd.Timestamp.now(tz="UTC"))
              if args.source in ("store", "salesforce") else None) or \
         ("the bundled sample org" if args.source == "sample" else f"read from {args.source}")
-    return facts, calendar, weekly_review(facts, as_of, calendar, args.team), fresh
+    return facts, calendar, weekly_review(facts, as_of, calendar, args.team, viewer.scope_name), fresh
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -264,6 +275,10 @@ def _source_options(command: argparse.ArgumentParser, as_of_help: str) -> None:
     command.add_argument("--sla-hours", type=_speed_rules, default=SpeedRules(), dest="speed",
                          help="speed-to-lead SLA in business hours (default 1)")
     _reading_options(command)
+    command.add_argument("--viewer", metavar="EMAIL", help="only what the person signing in with this email may "
+                                                           "see (README \"Sign-in\")")
+    command.add_argument("--access", type=Path, help="the access file for --viewer (default: KPI_ACCESS, else "
+                                                     "access.toml in the store)")
 
 
 def _simulation_options(command: argparse.ArgumentParser) -> None:
@@ -342,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (SourceError, StoreError) as error:
+    except (SourceError, StoreError, access.AccessDenied, access.AccessFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

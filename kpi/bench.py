@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi import people
+from kpi import access, people
 from kpi.forecast import Rates, simulate
 from kpi.periods import FiscalCalendar
 from kpi.sources import import_files, load_folder, sample_org, store_org
@@ -28,7 +28,7 @@ from kpi.summary import default_as_of, prepare, scorecard, summary
 
 # The scorecard now also rebuilds every deal as it stood (field history), measures win and slip rates over four
 # quarters, simulates 10,000 quarter ends and times speed to lead: the summary and team budgets grew with it.
-BUDGET_S = {"load": 8.0, "store load": 3.0, "summary": 4.0, "one team": 1.5, "forecast": 2.0}
+BUDGET_S = {"load": 8.0, "store load": 3.0, "summary": 4.0, "one team": 1.5, "one manager": 2.0, "forecast": 2.0}
 FORECAST_SHAPE = (200, 10_000, 10_000)  # reps, open deals, trials
 _STAMP = ".bench-org"
 
@@ -93,12 +93,16 @@ def main(folder: Path | None, runs: int) -> int:
         summary_s, doc = _median_seconds(lambda: summary(facts, as_of, calendar), runs)
         team = people.teams(facts.people)[0]
         team_s, _ = _median_seconds(lambda: scorecard(facts, as_of, calendar, team), runs)
+        # A signed-in manager: their share of the facts cut out (kpi.access), then their scorecard.
+        manager = facts.org.users.set_index("Id").loc[people.reps(facts.people, team).index[0], "ManagerId"]
+        sees = frozenset({manager, *access.below(facts.org.users, manager)})
+        manager_s, _ = _median_seconds(lambda: scorecard(access.restrict(facts, sees), as_of, calendar), runs)
         reps, deals, trials = FORECAST_SHAPE
         forecast_in = _forecast_inputs(reps, deals)
         forecast_s, _ = _median_seconds(lambda: simulate(*forecast_in, days_left=45, trials=trials), runs)
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = {"load": load_s, "store load": store_s, "summary": prepare_s + summary_s, "one team": team_s,
-               "forecast": forecast_s}
+               "one manager": manager_s, "forecast": forecast_s}
     print(f"\nmedians of {runs} runs; as of {as_of:%Y-%m-%d}; {len(doc['reps'])} reps")
     print(f"{'load CSV folder':34} {load_s:7.2f} s   budget {BUDGET_S['load']:.1f} s")
     print(f"{'import folder into a new store':34} {import_s:7.2f} s   (once)")
@@ -107,6 +111,8 @@ def main(folder: Path | None, runs: int) -> int:
     print(f"{'summary, all reps':34} {summary_s:7.2f} s")
     print(f"{'full summary (facts + summary)':34} {prepare_s + summary_s:7.2f} s   budget {BUDGET_S['summary']:.1f} s")
     print(f"{'one-team recompute (' + team + ')':34} {team_s:7.2f} s   budget {BUDGET_S['one team']:.1f} s")
+    print(f"{'one manager signed in (' + str(len(sees) - 1) + ' below)':34} {manager_s:7.2f} s   "
+          f"budget {BUDGET_S['one manager']:.1f} s")
     print(f"{'forecast simulation':34} {forecast_s:7.2f} s   budget {BUDGET_S['forecast']:.1f} s   "
           f"({reps:,} reps, {deals:,} open deals, {trials:,} trials)")
     print(f"{'peak memory':34} {peak_mib:7.0f} MiB")

@@ -58,8 +58,8 @@ def _weekly(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
 
 
 def weekly_review(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
-                  team: str | None = None) -> Review:
-    """Everything the weekly review shows, computed once."""
+                  team: str | None = None, floor: str = "whole sales floor") -> Review:
+    """Everything the weekly review shows, computed once; `floor` names all of `facts`' reps (no `team`)."""
     reps, team_row = scorecard(facts, as_of, calendar, team)
     last = as_of - pd.Timedelta(days=7)
     reps_before, _ = scorecard(facts, last, calendar, team)
@@ -84,7 +84,7 @@ def weekly_review(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = 
     speeds, _ = lead_work(facts, as_of, calendar, reps.index)
     breaches = speeds.loc[speeds[speed.BREACH] & week.contains(speeds[speed.MQL_AT].dt.tz_convert(None).dt.normalize())]
     return Review(
-        as_of=as_of, quarter=calendar.quarter(as_of).name, team_name=team or "whole sales floor", reps=reps,
+        as_of=as_of, quarter=calendar.quarter(as_of).name, team_name=team or floor, reps=reps,
         team=team_row, weekly=weekly, rep_weekly=rep_weekly, goals_hit=goals,
         wins=wins.assign(rep=wins[O.OwnerId].map(names)).sort_values(O.Amount, ascending=False),
         behind_pace=behind.sort_values("pace"), waterfall=totals,

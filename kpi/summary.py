@@ -28,6 +28,13 @@ class Facts:
     conversions: pd.DataFrame  # funnel.conversions
     targets: pd.DataFrame  # goals.user_targets
     definitions: Definitions  # what the as-of figures (speed to lead, untouched MQLs) are measured by
+    # When these facts are one viewer's share (access.restrict): the whole org, for statistics pooled over
+    # everyone (the forecast's win rates) so a rep's forecast does not depend on who looks. Never listed.
+    population: Org | None = None
+
+    @property
+    def whole_org(self) -> Org:
+        return self.org if self.population is None else self.population
 
 
 def prepare(org: Org, definitions: Definitions = Definitions()) -> Facts:
@@ -99,7 +106,7 @@ def _forecast(facts: Facts, deals_then: pd.DataFrame, w: Windows, calendar: Fisc
               quota: pd.Series, simulation: Simulation) -> pd.DataFrame:
     """The end-of-quarter simulation for those of `owners` who sell (own an opportunity or have a quota: an ADR
     gets no run-rate of deals), with its team row (forecast.TEAM) from the pooled trials."""
-    rates = forecast.measured_rates(facts.org.opportunities, facts.org.opportunity_history,
+    rates = forecast.measured_rates(facts.whole_org.opportunities, facts.whole_org.opportunity_history,
                                     forecast.measured_quarters(calendar, w.quarter))
     sellers = owners[among(owners, deals_then[Opportunities.OwnerId]) | quota.reindex(owners).notna().to_numpy()]
     if sellers.empty:  # nobody sells here (ADRs): no forecast, rather than a team forecast of 0

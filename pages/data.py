@@ -1,17 +1,20 @@
 """Data: import exports into the local store, see what each file gave, and where the figures come from."""
 
+from dataclasses import replace
 from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
 
+from kpi.access import policy_file, roles
 from kpi.schema import TABLES
 from kpi.sources import DATE_ORDERS, SourceError, gaps, mapping_for, salesforce, store_root
 from kpi.sources.files import OBJECTS
 from kpi.store import Store, StoreError
-from ui import data, imports, state, widgets
+from ui import data, imports, signin, state, widgets
 
 state.require_frame()
+signin.require_admin()
 st.title("Data")
 source = data.Source.from_environment()
 try:
@@ -81,8 +84,8 @@ try:
 except salesforce.PullError as error:
     st.caption(f"Not set up: {error}.")
 else:
-    who = credentials.username or credentials.consumer_key or credentials.instance_url
-    st.caption(f"Credentials set (environment or secrets): {flow}, for {widgets.plain(who or '')}.")
+    who = credentials.username or credentials.instance_url or credentials.domain  # never a key, secret or token
+    st.caption(f"Credentials set (environment or secrets): {flow}" + (f", for {widgets.plain(who)}." if who else "."))
     test, refresh = st.columns(2)
     if test.button("Test connection", key="sf_test"):
         try:
@@ -97,6 +100,23 @@ else:
             st.error(str(error))
 if st.session_state.get("pulled"):
     st.success(st.session_state["pulled"])
+
+# --- Who sees what --------------------------------------------------------------------------------------------
+st.subheader("Who sees what")
+if not signin.configured():
+    st.caption("Sign-in is off (no [auth] section in .streamlit/secrets.toml): single-user mode, everything is "
+               "visible. The README's \"Sign-in\" section turns it on.")
+elif org is not None:
+    access_file = policy_file(store_root())
+    rules = signin.policy()
+    allowed = st.toggle("Reps see their team's leaderboard and totals", value=rules.reps_see_leaderboard,
+                        key="reps_see_leaderboard")
+    if allowed != rules.reps_see_leaderboard:
+        replace(rules, reps_see_leaderboard=allowed).write(access_file)
+        st.toast(f"Saved in {access_file.name}")
+    widgets.table(roles(data.loaded().facts, rules), "access", hide_index=True, width="stretch")
+    st.caption(f"Roles come from the ManagerId hierarchy; {widgets.plain(str(access_file))} names admins and "
+               "overrides (README \"Sign-in\").")
 
 # --- What is in use -------------------------------------------------------------------------------------------
 st.subheader("In use")

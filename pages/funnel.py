@@ -13,7 +13,7 @@ facts = data.facts()
 reps, team = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
 quarter = filters.calendar.quarter(filters.as_of)
 qtd = quarter.through(filters.as_of)
-widgets.header(f"Lead funnel · {filters.team or 'whole sales floor'}", filters)
+widgets.header(f"Lead funnel · {filters.showing}", filters)
 if not widgets.needs(facts, ("Lead",), "the lead funnel"):
     st.stop()
 adrs = reps.loc[reps.apply(qualifies, axis=1) | (reps["mql_qtd"] > 0)]

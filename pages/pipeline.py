@@ -17,7 +17,7 @@ filters = state.current()
 facts = data.facts()
 reps, team = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
 quarter = filters.calendar.quarter(filters.as_of)
-widgets.header(f"Pipeline · {filters.team or 'whole sales floor'}", filters)
+widgets.header(f"Pipeline · {filters.showing}", filters)
 if not widgets.needs(facts, ("Opportunity",), "pipeline and the forecast"):
     st.stop()
 sellers = reps.loc[reps["quota_quarter"].notna() | (reps["revenue_qtd"] > 0) | (reps["pipeline_open"] > 0)]

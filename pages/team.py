@@ -10,10 +10,10 @@ from kpi.summary import deals_as_of, qualifies, sells
 from ui import data, state, widgets
 
 filters = state.current()
-facts = data.facts()
-reps, team = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
+facts = data.facts(team_view=True)  # a rep allowed the leaderboard sees their team's figures here
+reps, team = data.scorecard(filters.as_of, filters.fiscal_start, filters.team, team_view=True)
 quarter = filters.calendar.quarter(filters.as_of)
-widgets.header(f"Team · {filters.team or 'whole sales floor'}", filters)
+widgets.header(f"Team · {filters.showing}", filters)
 
 if reps.empty:
     if widgets.needs(facts, ("User",), "the reps"):

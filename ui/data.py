@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import charts, summary
+from kpi import access, charts, summary
+from kpi.access import Viewer
 from kpi.config import Definitions
 from kpi.periods import FiscalCalendar
 from kpi.review import Review, weekly_review
@@ -117,34 +118,66 @@ def loaded() -> Loaded:
     return _last_good()[source]
 
 
-def facts() -> Facts:
-    """The prepared facts in use."""
-    return loaded().facts
+_VIEWER = "viewer"
+
+
+def serve(viewer: Viewer) -> None:
+    """Who this run serves: dashboard.py sets it on every run, before any page draws."""
+    st.session_state[_VIEWER] = viewer
+
+
+def viewer() -> Viewer:
+    """The person this run serves; a page run without the frame's say-so shows nothing."""
+    who = st.session_state.get(_VIEWER)
+    if who is None:
+        st.stop()
+    return who
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl="1h")  # a manager's share can be most of the org
+def _restricted(_facts: Facts, source: Source, version: str, sees: frozenset[str] | None) -> Facts:
+    """One viewer's share of a version's facts (kpi.access.restrict), shared by everyone who sees the same."""
+    return access.restrict(_facts, sees)
+
+
+def _scope(team_view: bool) -> frozenset[str] | None:
+    who = viewer()
+    return who.board if team_view else who.sees
+
+
+def facts(team_view: bool = False) -> Facts:
+    """The facts this viewer may see: their own share, or with `team_view` the share behind their team view
+    (leaderboard and team totals: wider than their own for a rep whom the admin lets see the leaderboard)."""
+    use = loaded()
+    return _restricted(use.facts, use.source, use.version, _scope(team_view))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _scorecard(_facts: Facts, source: Source, version: str, as_of: str, fiscal_start: int,
-               team: str | None) -> tuple[pd.DataFrame, pd.Series]:
-    """Cached by source, version and filters; `_facts` (not hashed) is the data of that version."""
+def _scorecard(_facts: Facts, source: Source, version: str, scope: frozenset[str] | None, as_of: str,
+               fiscal_start: int, team: str | None) -> tuple[pd.DataFrame, pd.Series]:
+    """Cached by source, version, the viewer's scope and the filters; `_facts` (not hashed) is that share."""
     when, calendar = pd.Timestamp(as_of), FiscalCalendar(fiscal_start)
     return summary.scorecard(_facts, when, calendar, team)
 
 
-def scorecard(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[pd.DataFrame, pd.Series]:
-    """Rep rows and the team row for these filters, cached by their plain values."""
+def scorecard(as_of: pd.Timestamp, fiscal_start: int, team: str | None,
+              team_view: bool = False) -> tuple[pd.DataFrame, pd.Series]:
+    """Rep rows and the team row for these filters, over what this viewer may see, cached by plain values."""
     use = loaded()
-    return _scorecard(use.facts, use.source, use.version, f"{as_of:%Y-%m-%d}", fiscal_start, team)
+    return _scorecard(facts(team_view), use.source, use.version, _scope(team_view), f"{as_of:%Y-%m-%d}",
+                      fiscal_start, team)
 
 
 @st.cache_data(show_spinner="Putting the weekly review together…", max_entries=32)
-def _review(_facts: Facts, source: Source, version: str, as_of: str, fiscal_start: int,
-            team: str | None) -> tuple[Review, dict[str, go.Figure]]:
+def _review(_facts: Facts, source: Source, version: str, scope: frozenset[str] | None, as_of: str,
+            fiscal_start: int, team: str | None, floor: str) -> tuple[Review, dict[str, go.Figure]]:
     calendar = FiscalCalendar(fiscal_start)
-    review = weekly_review(_facts, pd.Timestamp(as_of), calendar, team)
+    review = weekly_review(_facts, pd.Timestamp(as_of), calendar, team, floor)
     return review, charts.review_figures(review, _facts, calendar)
 
 
 def review(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[Review, dict[str, go.Figure]]:
     """The weekly review and its charts for these filters, computed once (moving between sections is instant)."""
     use = loaded()
-    return _review(use.facts, use.source, use.version, f"{as_of:%Y-%m-%d}", fiscal_start, team)
+    return _review(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team,
+                   viewer().scope_name)

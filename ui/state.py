@@ -26,6 +26,12 @@ class Filters:
     fiscal_start: int
     team: str | None  # None: every team
     rep: str | None  # a user id
+    scope: str = "whole sales floor"  # what every team is, for this viewer
+
+    @property
+    def showing(self) -> str:
+        """The team, else what the viewer's whole view is ('whole sales floor', 'Sofia Jackson's reps')."""
+        return self.team or self.scope
 
     @property
     def calendar(self) -> FiscalCalendar:
@@ -50,8 +56,9 @@ def _seed(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def sidebar(facts: Facts) -> Filters:
-    """Draw the filters and return them; the URL is rewritten to match."""
+def sidebar(facts: Facts, scope: str = "whole sales floor") -> Filters:
+    """Draw the filters over `facts` (what the viewer may see: their teams and reps) and return them; the URL is
+    rewritten to match. A team or rep in the URL that the viewer cannot see is ignored."""
     teams = [ALL_TEAMS, *people.teams(facts.people)]
     _seed(AS_OF, _from_url(AS_OF, lambda t: parse_day(t).date(), lambda v: True) or default_as_of(facts).date())
     _seed(FISCAL_START, _from_url(FISCAL_START, int, lambda m: 1 <= m <= 12) or 1)
@@ -67,8 +74,10 @@ def sidebar(facts: Facts) -> Filters:
         if st.session_state.get(REP) not in rep_ids:  # first run, or the team changed under the rep
             st.session_state.pop(REP, None)
             _seed(REP, _from_url(REP, str, lambda r: r in rep_ids) or (rep_ids[0] if rep_ids else None))
+            if st.query_params.get(REP) not in (None, *rep_ids):
+                st.caption("The rep in the link is not one you can see here.")
         st.selectbox("Rep", rep_ids, key=REP, format_func=lambda r: reps.loc[r, Users.Name])
-    filters = Filters(day(st.session_state[AS_OF]), st.session_state[FISCAL_START], team, st.session_state[REP])
+    filters = Filters(day(st.session_state[AS_OF]), st.session_state[FISCAL_START], team, st.session_state[REP], scope)
     st.query_params.from_dict({AS_OF: f"{filters.as_of:%Y-%m-%d}", FISCAL_START: str(filters.fiscal_start),
                                TEAM: st.session_state[TEAM], **({REP: filters.rep} if filters.rep else {})})
     st.session_state[_FILTERS] = filters

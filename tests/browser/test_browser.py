@@ -1,99 +1,24 @@
 """The real thing: the Streamlit server on the sample org, driven by Playwright in Debian's headless Chromium.
 Screenshots land in test-output/screenshots/ (look at them)."""
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-output" / "screenshots"
-DONE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
-CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-                           return charts.length === n && charts.every(e => e.querySelector('.js-plotly-plot g.trace')); }"""
+from streamlit_app import CHARTS_DRAWN, DONE, SHOTS, nav_links, open_view, running_server
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _running_server(env: dict[str, str] | None = None):
-    """A fresh `streamlit run dashboard.py` on a free port (on the sample org unless `env` says), stopped
-    afterwards."""
-    port = _free_port()
-    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe nobody reads would stop the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "KPI_SOURCE": "sample", **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        log.seek(0)
-        pytest.fail(f"server did not start: {log.read().decode()[-2000:]}")
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server():
-    with _running_server() as url:
+    with running_server() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, url: str, shot: str, charts: int):
-    """Open a view, wait until its script has run and its `charts` plotly charts are drawn, screenshot it."""
-    page = browser.new_page(viewport={"width": 1600, "height": 2600})
-    page.goto(url)
-    page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_selector(DONE, timeout=60_000)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
-    page.wait_for_function(CHARTS_DRAWN, arg=charts, timeout=30_000)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / shot))
-    return page
 
 
 @pytest.mark.parametrize("team, metrics", [("SMB", 11), ("ADR", 9)])  # ADRs: funnel cards, no revenue
 def test_team_view_in_a_real_browser(server, browser, team, metrics):
-    page = _open(browser, f"{server}/?team={team}", f"team-{team}.png", charts=3)
+    page = open_view(browser, f"{server}/?team={team}", f"team-{team}.png", charts=3)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert f"Team · {team}" in page.locator("h1").first.inner_text()
     assert page.locator('[data-testid="stMetricValue"]').count() == metrics
@@ -105,7 +30,7 @@ def test_team_view_in_a_real_browser(server, browser, team, metrics):
 @pytest.mark.parametrize("path, title, charts", [("pipeline?team=SMB", "Pipeline · SMB", 3),
                                                  ("funnel?team=ADR", "Lead funnel · ADR", 2)])
 def test_pipeline_and_funnel_pages_in_a_real_browser(server, browser, path, title, charts):
-    page = _open(browser, f"{server}/{path}", f"{path.split('?')[0]}.png", charts=charts)
+    page = open_view(browser, f"{server}/{path}", f"{path.split('?')[0]}.png", charts=charts)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert title in page.locator("h1").first.inner_text()
     page.close()
@@ -132,7 +57,7 @@ def test_the_weekly_review_fits_a_shared_screen_and_moves_with_the_arrow_keys(se
 
 
 def test_rep_view_keeps_the_filters_and_lists_records(server, browser):
-    page = _open(browser, f"{server}/rep?team=SMB&fy_start=2", "rep.png", charts=2)
+    page = open_view(browser, f"{server}/rep?team=SMB&fy_start=2", "rep.png", charts=2)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "FY2027 Q4" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
     page.get_by_text("Records behind these numbers").first.click()
@@ -146,12 +71,11 @@ def test_rep_view_keeps_the_filters_and_lists_records(server, browser):
 
 
 def test_a_bookmarked_deep_link_is_the_first_request_of_a_fresh_server(browser):
-    with _running_server() as url:
-        page = _open(browser, f"{url}/rep?team=ADR", "deep-link.png", charts=2)
+    with running_server() as url:
+        page = open_view(browser, f"{url}/rep?team=ADR", "deep-link.png", charts=2)
         assert page.locator('[data-testid="stException"]').count() == 0
         # The frame ran: its navigation (titled pages, not file names) and its filters are in the sidebar.
-        links = [text.split()[-1] for text in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()]
-        assert links == ["Team", "Rep", "Pipeline", "funnel", "review", "Glossary", "Data"]  # (each starts with its icon)
+        assert nav_links(page) == ["Team", "Rep", "Pipeline", "funnel", "review", "Glossary", "Data"]  # (each starts with its icon)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
         page.close()
 
@@ -165,7 +89,7 @@ def test_files_dropped_on_the_data_page_are_checked_and_imported(browser, tmp_pa
                       '"0065g00000AAAAA","Nobody Known","USD 1,500.00","11/03/2026","1","1"\n'
                       '\n"Confidential Information - Do Not Distribute"\n', encoding="utf-8-sig")
     folder = sample.ensure()
-    with _running_server({"KPI_SOURCE": "", "KPI_STORE": str(store)}) as url:
+    with running_server({"KPI_SOURCE": "", "KPI_STORE": str(store)}) as url:
         page = browser.new_page(viewport={"width": 1600, "height": 1800})
         page.goto(f"{url}/data")
         page.wait_for_selector(DONE, timeout=60_000)
@@ -193,7 +117,7 @@ def test_refresh_from_salesforce_pulls_the_sample_org_through_bulk_and_rest(brow
     from kpi.sources import sample
     from kpi.store import Store
     store = tmp_path / "store"
-    with fake_salesforce(FakeOrg.from_csv_folder(sample.ensure())) as served, _running_server(
+    with fake_salesforce(FakeOrg.from_csv_folder(sample.ensure())) as served, running_server(
             {"KPI_SOURCE": "", "KPI_STORE": str(store), "SALESFORCE_ACCESS_TOKEN": served.access_token,
              "SALESFORCE_INSTANCE_URL": served.instance_url, "REQUESTS_CA_BUNDLE": served.ca_path}) as url:
         page = browser.new_page(viewport={"width": 1600, "height": 1800})

@@ -9,7 +9,7 @@ def test_bench_reports_each_figure_against_its_budget(tmp_path, monkeypatch, cap
     assert bench.main(tmp_path, runs=1) == 0
     out = capsys.readouterr().out
     assert "rows: User.csv 29," in out and "22 reps" in out
-    for figure in ("load CSV folder", "import folder into a new store", "load from the store", "full summary (facts + summary)", "one-team recompute",
+    for figure in ("load CSV folder", "import folder into a new store", "load from the store", "full summary (facts + summary)", "one-team recompute", "one manager signed in",
                    "forecast simulation", "peak memory"):
         assert figure in out
     assert "(20 reps, 500 open deals, 1,000 trials)" in out

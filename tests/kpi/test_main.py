@@ -256,3 +256,67 @@ def test_review_workbook_and_digest_from_the_command_line(capsys, tmp_path):
     with pytest.raises(SystemExit) as stopped:
         run(capsys, "review", "--source", "sample", "--out", str(tmp_path / "review.pdf"))
     assert stopped.value.code == 2 and "a .pptx deck or an .xlsx workbook" in capsys.readouterr().err
+
+
+SAMPLE_MAIL = "@brightpathsoftware.com"
+
+
+def test_a_viewer_gets_exactly_what_they_may_see(capsys, tmp_path):
+    def doc_for(*extra: str) -> dict:
+        code, out, err = run(capsys, "summary", "--source", "sample", "--trials", "200", *extra)
+        assert code == 0, err
+        return json.loads(out)
+    everyone, smb = doc_for(), doc_for("--team", "SMB")
+    kamala = doc_for("--viewer", f"kamala.perez{SAMPLE_MAIL}")
+    assert [r["name"] for r in kamala["reps"]] == ["Kamala Perez"]
+    mine = next(r for r in everyone["reps"] if r["name"] == "Kamala Perez")
+    assert kamala["reps"][0]["revenue_qtd"] == mine["revenue_qtd"] and kamala["reps"][0]["sal_week"] == mine["sal_week"]
+    assert set(kamala["team"].values()) == {None}  # no leaderboard allowed: no team totals
+    allowed = tmp_path / "access.toml"
+    allowed.write_text("reps_see_leaderboard = true\n")
+    with_board = doc_for("--viewer", f"kamala.perez{SAMPLE_MAIL}", "--access", str(allowed))
+    assert len(with_board["reps"]) == 1 and with_board["team"]["revenue_qtd"] == smb["team"]["revenue_qtd"]
+    kwame = doc_for("--viewer", f"Kwame.Nguyen{SAMPLE_MAIL}")  # the VP: two levels of managers below him
+    assert [r["id"] for r in kwame["reps"]] == [r["id"] for r in everyone["reps"]]
+    assert kwame["viewer"]["role"] == "manager" and kwame["team"]["revenue_qtd"] == everyone["team"]["revenue_qtd"]
+
+
+@pytest.mark.parametrize(("email", "said"), [
+    (f"fernanda.lee{SAMPLE_MAIL}", "belongs to an inactive Salesforce user (Fernanda Lee)"),
+    ("stranger@example.com", "stranger@example.com is not the email of any Salesforce user"),
+])
+def test_an_inactive_or_unknown_viewer_is_refused(capsys, email, said):
+    code, out, err = run(capsys, "summary", "--source", "sample", "--viewer", email)
+    assert (code, out) == (2, "") and said in err
+
+
+def test_a_viewer_cannot_ask_for_a_team_outside_their_view(capsys):
+    code, out, err = run(capsys, "summary", "--source", "sample", "--viewer", f"sofia.jackson{SAMPLE_MAIL}",
+                         "--team", "ADR")
+    assert (code, out) == (2, "") and "no team named 'ADR' among those you can see; teams: SMB" in err
+
+
+def test_the_review_and_digest_of_a_viewer_hold_only_their_people(capsys, tmp_path):
+    from openpyxl import load_workbook
+    out = tmp_path / "review.xlsx"
+    code, said, err = run(capsys, "review", "--source", "sample", "--viewer", f"sofia.jackson{SAMPLE_MAIL}",
+                          "--out", str(out))
+    assert code == 0 and "weekly review of Sofia Jackson's reps" in said, err
+    smb = json.loads(run(capsys, "summary", "--source", "sample", "--team", "SMB", "--trials", "200")[1])["reps"]
+    text = "\n".join(str(cell) for sheet in load_workbook(out) for row in sheet.iter_rows(values_only=True)
+                     for cell in row if cell is not None)
+    everyone = json.loads(run(capsys, "summary", "--source", "sample", "--trials", "200")[1])["reps"]
+    others = {r["name"] for r in everyone} - {r["name"] for r in smb}
+    assert all(r["name"] in text for r in smb) and not [name for name in others if name in text]
+    code, digest, _ = run(capsys, "digest", "--source", "sample", "--viewer", f"kamala.perez{SAMPLE_MAIL}")
+    assert code == 0 and digest.startswith("**Weekly review · Kamala Perez ·")
+    assert not [name for name in {r["name"] for r in everyone} - {"Kamala Perez"} if name in digest]
+
+
+def test_a_rep_whose_manager_changed_moves_to_the_new_managers_summary(capsys, kamala_moved):
+    def names(email: str) -> list[str]:
+        code, out, err = run(capsys, "summary", "--source", str(kamala_moved), "--viewer", email, "--trials", "200")
+        assert code == 0, err
+        return [r["name"] for r in json.loads(out)["reps"]]
+    assert "Kamala Perez" not in names(f"sofia.jackson{SAMPLE_MAIL}")
+    assert "Kamala Perez" in names(f"arjun.osei{SAMPLE_MAIL}")

@@ -36,16 +36,25 @@ def fresh_results():
     st.cache_data.clear()
 
 
+def open_dashboard(page: str | None = None, *, secrets: dict | None = None, user: dict | None = None,
+                   **query: str) -> AppTest:
+    """The dashboard on a page with query parameters, as a bookmarked URL would open it, with these `secrets` and
+    this signed-in `user` (st.user as st.login leaves it)."""
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    if user:
+        at.user = user
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def app():
-    """Open the dashboard on a page with query parameters, as a bookmarked URL would: app('pages/rep.py', rep=...)."""
-    def open_page(page: str | None = None, **query: str) -> AppTest:
-        at = AppTest.from_file(ENTRY, default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
-    return open_page
+    """app('pages/rep.py', rep=...): open_dashboard in single-user mode."""
+    return open_dashboard

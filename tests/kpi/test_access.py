@@ -1,0 +1,239 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from factories import org, uid, user
+from kpi import access, activity, people
+from kpi.access import AccessDenied, AccessFileError, Policy, Role
+from kpi.periods import FiscalCalendar
+from kpi.registry import SUMMARY_KEYS
+from kpi.sources import load
+from kpi.summary import default_as_of, prepare, records_behind, scorecard, summary
+
+AS_OF = pd.Timestamp("2026-11-24")  # a Tuesday in FY2026 Q4
+VP, M1, M2, R1, R2, R3, GONE = (user(n) for n in range(1, 8))
+L1, L2, L3 = (uid("00Q", n) for n in (1, 2, 3))
+O1, O2, O3, O4 = (uid("006", n) for n in (1, 2, 3, 4))
+A1, A2, A3, A4, A5 = (uid("00T", n) for n in (1, 2, 3, 4, 5))
+NOT_FORECAST = [k for k in SUMMARY_KEYS if not k.startswith("forecast_")]  # the simulation's draws follow the deals
+
+
+def person(n: str, name: str, manager: str | None, team: str, active: bool = True) -> dict:
+    return {"Id": n, "Name": name, "Email": f"{name.split()[0].lower()}@acme.com", "IsActive": active,
+            "ManagerId": manager, "Department": team, "TimeZoneSidKey": "America/New_York"}
+
+
+def floor(**changes) -> dict:
+    """VP over two managers; M1 over R1, R2 and an inactive rep (East), M2 over R3 (West). R1's records:
+    L1 (a lead still theirs, converted into O4, which R3 owns), L2 (passed to R3 on 10 Nov), O1, and O2 (passed
+    to R3). R3 called L1 (A2) and logged a call on O2 (A4); A3 is R3's own, A5 Raj's."""
+    users = [person(VP, "Vera Boss", None, "Sales"), person(M1, "Mona East", VP, "East"),
+             person(M2, "Milo West", VP, "West"), person(R1, "Rita One", M1, "East"),
+             person(R2, "Raj Two", M1, "East"), person(R3, "Rosa Three", M2, "West"),
+             person(GONE, "Gus Gone", M1, "East", active=False)]
+    call = {"TaskSubtype": "Call", "Status": "Completed", "CompletedDateTime": "2026-11-24T15:00:00Z"}
+    tables = dict(
+        users=users,
+        leads=[{"Id": L1, "OwnerId": R1, "Status": "SQL", "IsConverted": True, "ConvertedOpportunityId": O4},
+               {"Id": L2, "OwnerId": R3, "Status": "SAL"}, {"Id": L3, "OwnerId": R3, "Status": "SAL"}],
+        lead_history=[{"LeadId": L2, "Field": "Owner", "DataType": "EntityId", "OldValue": R1, "NewValue": R3,
+                       "CreatedDate": "2026-11-10T15:00:00Z"},
+                      {"LeadId": L3, "Field": "Status", "NewValue": "SAL", "CreatedDate": "2026-11-23T15:00:00Z"}],
+        opportunities=[{"Id": O1, "OwnerId": R1, "Amount": 30_000, "CloseDate": "2026-11-20", "IsWon": True,
+                        "IsClosed": True},
+                       {"Id": O2, "OwnerId": R3, "Amount": 20_000, "CloseDate": "2026-12-10"},
+                       {"Id": O3, "OwnerId": R3, "Amount": 50_000, "CloseDate": "2026-12-15"},
+                       {"Id": O4, "OwnerId": R3, "Amount": 10_000, "CloseDate": "2026-12-20"}],
+        opportunity_history=[{"OpportunityId": O2, "Field": "Owner", "DataType": "EntityId", "OldValue": R1,
+                              "NewValue": R3, "CreatedDate": "2026-11-02T15:00:00Z"}],
+        activities=[{"Id": A1, "OwnerId": R1, "Subject": "Call Rita's lead", **call},
+                    {"Id": A2, "OwnerId": R3, "WhoId": L1, "Subject": "Call on Rita's lead", **call},
+                    {"Id": A3, "OwnerId": R3, "WhoId": L3, "Subject": "Rosa's own call", **call},
+                    {"Id": A4, "OwnerId": R3, "WhatId": O2, "Subject": "Call on the passed deal", **call},
+                    {"Id": A5, "OwnerId": R2, "Subject": "Raj's call", **call}],
+        quotas=[{"QuotaOwnerId": R1, "StartDate": "2026-10-01", "QuotaAmount": 90_000},
+                {"QuotaOwnerId": R3, "StartDate": "2026-10-01", "QuotaAmount": 120_000}],
+        goals=[{"owner": "*", "metric": "calls", "period": "day", "target": 10},
+               {"owner": "rosa@acme.com", "metric": "calls", "period": "day", "target": 20}],
+    )
+    return {**tables, **changes}
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return prepare(org(**floor()))
+
+
+# --- who is who ---------------------------------------------------------------------------------------------
+
+def test_a_rep_sees_only_themselves_and_no_team_view_by_default(facts):
+    rita = access.viewer(facts, "rita@acme.com")
+    assert (rita.role, rita.user_id, rita.sees, rita.board) == (Role.REP, R1, {R1}, frozenset())
+    assert not rita.sees_team
+
+
+def test_the_admin_can_let_reps_see_their_teams_leaderboard(facts):
+    rita = access.viewer(facts, "rita@acme.com", Policy(reps_see_leaderboard=True))
+    assert rita.sees == {R1}
+    assert rita.board == {R1, R2}  # East's active reps; the inactive Gus is no rep
+
+
+def test_a_manager_two_levels_up_sees_everyone_below(facts):
+    vera = access.viewer(facts, "vera@acme.com")
+    assert vera.role is Role.MANAGER
+    assert vera.sees == {VP, M1, M2, R1, R2, R3, GONE}  # two managers, their reps, and herself
+    assert access.viewer(facts, "mona@acme.com").sees == {M1, R1, R2, GONE}
+
+
+def test_a_rep_whose_manager_changed_moves_to_the_new_managers_view():
+    users = floor()["users"]
+    users[4] = {**users[4], "ManagerId": M2}  # Raj now reports to Milo
+    moved = prepare(org(**floor(users=users)))
+    assert access.viewer(moved, "mona@acme.com").sees == {M1, R1, GONE}
+    assert access.viewer(moved, "milo@acme.com").sees == {M2, R2, R3}
+
+
+def test_emails_match_without_case_and_through_the_files_aliases(facts):
+    assert access.viewer(facts, "RITA@Acme.com").user_id == R1
+    alias = Policy(emails={"rita.one@gmail.com": "rita@acme.com"})
+    assert access.viewer(facts, "Rita.One@gmail.com", alias).user_id == R1
+
+
+@pytest.mark.parametrize(("email", "reason"), [
+    ("gus@acme.com", "gus@acme.com belongs to an inactive Salesforce user (Gus Gone)"),
+    ("nobody@acme.com", "nobody@acme.com is not the email of any Salesforce user in this data"),
+])
+def test_inactive_and_unknown_people_are_denied(facts, email, reason):
+    with pytest.raises(AccessDenied, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        access.viewer(facts, email)
+
+
+def test_two_active_users_with_one_email_are_denied_rather_than_guessed():
+    users = floor()["users"]
+    users[5] = {**users[5], "Email": "rita@acme.com"}
+    with pytest.raises(AccessDenied, match="is the email of 2 active Salesforce users"):
+        access.viewer(prepare(org(**floor(users=users))), "rita@acme.com")
+
+
+def test_the_access_file_overrides_roles_and_adds_teams(facts):
+    rules = Policy(roles={"ops@acme.com": Role.ADMIN, "mona@acme.com": Role.REP, "rita@acme.com": Role.MANAGER},
+                   teams={"rita@acme.com": ("West",)})
+    ops = access.viewer(facts, "ops@acme.com", rules)  # an admin need not be a Salesforce user
+    assert (ops.role, ops.user_id, ops.sees, ops.board) == (Role.ADMIN, None, None, None)
+    assert access.viewer(facts, "mona@acme.com", rules).sees == {M1}  # a manager made a rep sees herself
+    assert access.viewer(facts, "rita@acme.com", rules).sees == {R1, M2, R3}  # herself and West (Milo, Rosa)
+
+
+def test_reporting_lines_survive_a_manageid_loop():
+    users = org(users=[person(R1, "Rita One", R2, "East"), person(R2, "Raj Two", R1, "East")]).users
+    assert access.below(users, R1) == {R2}  # R2 reports to R1, and R1 to R2: each sees the other only
+
+
+def test_the_access_file_is_read_written_and_checked(tmp_path: Path):
+    path = tmp_path / "access.toml"
+    assert access.Policy.read(path) == Policy()  # no file: the defaults
+    rules = Policy(True, {"ops@acme.com": Role.ADMIN}, {"mona@acme.com": ("West",)}, {"a@b.c": "rita@acme.com"})
+    rules.write(path)
+    assert access.Policy.read(path) == rules
+    path.write_text('[roles]\n"x@acme.com" = "boss"\n')
+    with pytest.raises(AccessFileError, match="'x@acme.com' = 'boss'; a role is admin, manager or rep"):
+        access.Policy.read(path)
+    path.write_text("reps_see_leaderbord = true\n")
+    with pytest.raises(AccessFileError, match="unknown key"):
+        access.Policy.read(path)
+
+
+def test_the_roles_table_says_what_each_active_user_would_see(facts):
+    table = access.roles(facts, Policy(roles={"vera@acme.com": Role.ADMIN},
+                                       teams={"milo@acme.com": ("East",)})).set_index("Name")
+    assert table.loc["Vera Boss", "sees"] == "everyone"
+    assert table.loc["Mona East", "sees"] == "3 people below them"  # Rita, Raj and the inactive Gus
+    assert table.loc["Milo West", "sees"] == "1 person below them and teams East"
+    assert table.loc["Rita One", ["role", "sees", "team leaderboard"]].tolist() == ["rep", "own figures", False]
+    assert "Gus Gone" not in table.index
+
+
+# --- what they see ------------------------------------------------------------------------------------------
+
+def test_a_reps_share_holds_what_they_own_or_owned_and_what_hangs_on_it(facts):
+    mine = access.restrict(facts, frozenset({R1}))
+    assert sorted(mine.org.leads["Id"]) == [L1, L2]  # L2 through its owner history; L3 was never Rita's
+    assert mine.org.lead_history["LeadId"].tolist() == [L2]
+    assert sorted(mine.org.opportunities["Id"]) == [O1, O2, O4]  # O2 once hers, O4 converted from her L1
+    assert sorted(mine.org.opportunity_history["OpportunityId"]) == [O2]
+    assert sorted(mine.org.activities["Id"]) == [A1, A2, A4]  # her call, and R3's calls on her lead and deal
+    assert mine.org.quotas["QuotaOwnerId"].tolist() == [R1]
+    assert mine.org.goals["owner"].tolist() == ["*"]  # Rosa's own goal is hers to see, not Rita's
+    assert mine.people.loc[mine.people[people.IS_REP], "Id"].tolist() == [R1]
+    assert mine.population is facts.org  # forecast win rates stay measured over everyone
+
+
+def test_counted_activities_still_point_at_their_records_after_the_cut(facts):
+    mine = access.restrict(facts, frozenset({R1}))
+    shown = activity.details(mine.activities, mine.org.activities, ["Id", "Subject"])
+    assert dict(zip(shown["Id"], shown["Subject"])) == {A1: "Call Rita's lead", A2: "Call on Rita's lead",
+                                                        A4: "Call on the passed deal"}
+    calls = records_behind(mine, "calls_today", pd.Index([R1]), AS_OF)
+    assert calls["Id"].tolist() == [A1]  # only Rita's own call counts for her
+
+
+def test_everyone_means_no_cut(facts):
+    assert access.restrict(facts, None) is facts
+
+
+def test_a_reps_figures_are_the_same_whoever_looks(facts):
+    full, _ = scorecard(facts, AS_OF)
+    mine, totals = scorecard(access.restrict(facts, frozenset({R1})), AS_OF)
+    assert list(mine.index) == [R1]
+    pd.testing.assert_series_equal(mine.loc[R1, NOT_FORECAST], full.loc[R1, NOT_FORECAST])
+    # Rita's quarter: O1 won 30,000 of a 90,000 quota; her calls today: A1 only (A2 is Rosa's call).
+    assert (mine.loc[R1, "revenue_qtd"], mine.loc[R1, "quota_quarter"], mine.loc[R1, "calls_today"]) == \
+        (30_000, 90_000, 1)
+    assert totals["revenue_qtd"] == 30_000  # her own "team": herself
+
+
+def test_a_rep_without_the_leaderboard_gets_no_team_figures(facts):
+    rita = access.viewer(facts, "rita@acme.com")
+    doc = access.summary_for(facts, rita, AS_OF, FiscalCalendar())
+    assert [r["id"] for r in doc["reps"]] == [R1]
+    assert set(doc["team"].values()) == {None}
+    assert doc["viewer"] == {"email": "rita@acme.com", "role": "rep", "name": "Rita One", "team_totals": False}
+    _, totals = access.scorecard_for(facts, rita, AS_OF, FiscalCalendar())
+    assert totals.isna().all()
+
+
+def test_a_rep_with_the_leaderboard_gets_her_teams_totals_but_only_her_row(facts):
+    rita = access.viewer(facts, "rita@acme.com", Policy(reps_see_leaderboard=True))
+    doc = access.summary_for(facts, rita, AS_OF, FiscalCalendar())
+    east = summary(facts, AS_OF, team="East")["team"]
+    assert [r["id"] for r in doc["reps"]] == [R1]
+    assert {k: doc["team"][k] for k in NOT_FORECAST} == {k: east[k] for k in NOT_FORECAST}
+    assert doc["team"]["quota_quarter"] == 90_000  # Rita's 90,000; Raj has none
+
+
+# --- on the sample org: every rep and a manager ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample():
+    facts = prepare(load("sample"))
+    return facts, default_as_of(facts), scorecard(facts, default_as_of(facts))
+
+
+def test_every_sample_rep_sees_exactly_their_own_figures(sample):
+    facts, as_of, (full, _) = sample
+    for rep in full.index:
+        mine, _ = scorecard(access.restrict(facts, frozenset({rep})), as_of)
+        assert list(mine.index) == [rep]
+        pd.testing.assert_series_equal(mine.loc[rep, NOT_FORECAST], full.loc[rep, NOT_FORECAST], obj=rep)
+
+
+def test_a_sample_manager_sees_her_team_as_the_team_filter_shows_it(sample):
+    facts, as_of, _ = sample
+    sofia = access.viewer(facts, "sofia.jackson@brightpathsoftware.com")
+    reps, totals = access.scorecard_for(facts, sofia, as_of, FiscalCalendar())
+    smb, smb_totals = scorecard(facts, as_of, team="SMB")  # Sofia manages SMB and nobody else
+    pd.testing.assert_frame_equal(reps[NOT_FORECAST], smb[NOT_FORECAST])
+    pd.testing.assert_series_equal(totals[NOT_FORECAST], smb_totals[NOT_FORECAST])
+    assert np.isclose(totals["forecast_p50"], smb_totals["forecast_p50"], rtol=0.05)  # same rates, own draws
