@@ -29,6 +29,6 @@ viewer = signin.who(use.facts, email)  # refused: says why, and stops
 navigation = navigation or signin.navigation(viewer)
 data.serve(viewer)
 state.sidebar(data.facts(), viewer.scope_name)
-widgets.data_status(data.facts(), use.notice)
+widgets.data_status(data.facts(), signin.notice_for(viewer, use.notice))
 signin.badge(viewer)
 navigation.run()

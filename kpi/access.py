@@ -15,6 +15,8 @@ import pandas as pd
 import tomli_w
 
 from kpi import activity, funnel, goals, people, pipeline
+from kpi.funnel import StageRules, owner_change_rows
+from kpi.ids import to_18
 from kpi.lookup import among
 from kpi.periods import FiscalCalendar
 from kpi.schema import (Accounts, Activities, Goals, LeadHistory, Leads, OpportunityFieldHistory, Opportunities,
@@ -33,8 +35,10 @@ ROLE_RULE = ("A signed-in person is matched to the active Salesforce User with t
 SCOPE_RULE = ("A viewer's data holds the records that someone they may see owns or once owned (lead and "
               "opportunity owner history), with those records' history, the activities logged on them and the "
               "opportunities converted from those leads. Figures are attributed exactly as for everyone "
-              "(owner at the time), so a rep's own figures are the same whoever looks. Win rates for the "
-              "forecast are measured over the whole org (a statistic, no record of it is shown).")
+              "(owner at the time), so a rep's own figures are the same whoever looks. What each stage means and "
+              "the forecast's win rates are read off the whole org (statistics; no record of it is shown); the "
+              "forecast's random draws follow the deals simulated together, so a simulated figure can differ by "
+              "a fraction of a percent between a rep's own view and a team's.")
 
 
 ACCESS_FILE = "access.toml"
@@ -235,13 +239,13 @@ def restrict(facts: Facts, sees: frozenset[str] | None) -> Facts:
         return facts
     org = facts.org
     ids = pd.Index(sorted(sees), dtype="str")
-    once = _once_owned(org.lead_history, LeadHistory.LeadId, facts.definitions.stages.owner_fields, ids)
+    once = _once_owned(org.lead_history, LeadHistory.LeadId, facts.definitions.stages, ids)
     leads = org.leads.loc[among(org.leads[L.OwnerId], ids) | among(org.leads[L.Id], once)]
     converted = leads[L.ConvertedOpportunityId].dropna()
     deals = org.opportunities.loc[
         among(org.opportunities[O.OwnerId], ids)
         | among(org.opportunities[O.Id], _once_owned(org.opportunity_history, OpportunityFieldHistory.OpportunityId,
-                                                      pipeline.OWNER_FIELDS, ids))
+                                                      StageRules(owner_fields=pipeline.OWNER_FIELDS), ids))
         | among(org.opportunities[O.Id], converted)]
     done = org.activities
     on_theirs = (among(done[Activities.OwnerId], ids) | among(done[Activities.WhoId], leads[L.Id])
@@ -293,11 +297,11 @@ def summary_for(facts: Facts, viewer: Viewer, as_of: pd.Timestamp, calendar: Fis
     return doc
 
 
-def _once_owned(history: pd.DataFrame, record: str, owner_fields: tuple[str, ...], ids: pd.Index) -> pd.Series:
-    """Records whose owner-change history names one of `ids`, before or after the change."""
-    owner_rows = history.loc[history["Field"].isin(owner_fields).to_numpy()]
-    named = among(owner_rows["OldValue"], ids) | among(owner_rows["NewValue"], ids)
-    return owner_rows.loc[named, record]
+def _once_owned(history: pd.DataFrame, record: str, rules: StageRules, ids: pd.Index) -> pd.Series:
+    """Records whose owner changes name one of `ids`, before or after the change (ids read as attribution
+    reads them: the id rows, 15-character ids made 18)."""
+    changes = owner_change_rows(history, rules)
+    return changes.loc[among(changes["OldValue"], ids) | among(to_18(changes["NewValue"]), ids), record]
 
 
 def _goals_of(goals: pd.DataFrame, users: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from kpi.currency import to_corporate
 from kpi.funnel import StageRules, owner_change_rows
 from kpi.lookup import isin, positions, remap
 from kpi.periods import Period, end_of_local_day, iso_week, local_day
-from kpi.revenue import CREATED_DAY, coverage_window, open_deals, with_created_day
+from kpi.revenue import CREATED_DAY, coverage_window, open_deals
 from kpi.schema import DATE_DTYPE, TABLES, Opportunities, OpportunityFieldHistory
 
 O, H = Opportunities, OpportunityFieldHistory
@@ -51,7 +51,7 @@ STATE_RULE = (
 
 
 def state_at(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame, moment: pd.Timestamp | pd.Series,
-             *, rates: pd.DataFrame | None = None) -> pd.DataFrame:
+             *, rates: pd.DataFrame | None = None, meanings: StageMeanings | None = None) -> pd.DataFrame:
     """The opportunities as they stood just before `moment` (a UTC instant, or one per deal: a Series on the
     opportunities' index), same columns and types as the Opportunity table.
 
@@ -62,22 +62,22 @@ def state_at(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame, mom
     says 'won'). ForecastCategoryName: without any such history row in the table (field not tracked), a deal
     whose stage differs takes its stage's most common category. Amounts written in history are in the deal's
     currency: `rates` (the currency_rates table) converts them as loading converted Amount; without rates,
-    single-currency data is taken as it is.
+    single-currency data is taken as it is. What stages mean is read off these deals unless `meanings` (the
+    whole org's, `stage_meanings`) is given.
     """
     moments = _moments(opportunities, moment)
     after = _changes_after(opportunities, opportunity_history, moments)
     stage = _text_then(opportunities[O.StageName], _first_rows(after, (STAGE_FIELD,)))
     changed = _differs(stage, opportunities[O.StageName])
-    meanings = _stage_meanings(opportunities)
-    closed, won = _outcomes(stage, changed, opportunities, meanings)
+    meanings = meanings or stage_meanings(opportunities, opportunity_history)
+    closed, won = _outcomes(stage, changed, opportunities, meanings.by_stage)
     out = opportunities.assign(**{
         O.StageName: stage,
         O.IsClosed: closed,
         O.IsWon: won,
         O.Amount: _amounts_then(opportunities, _first_rows(after, (AMOUNT_FIELD,)), rates),
         O.CloseDate: _close_dates_then(opportunities[O.CloseDate], _first_rows(after, (CLOSE_DATE_FIELD,))),
-        O.ForecastCategoryName: _categories_then(opportunities, opportunity_history, after, stage, changed,
-                                                 closed, won, meanings),
+        O.ForecastCategoryName: _categories_then(opportunities, after, stage, changed, closed, won, meanings),
         O.OwnerId: _text_then(opportunities[O.OwnerId], _first_rows(owner_change_rows(after, _OWNER_RULES))),
     })
     created = _instants(opportunities[O.CreatedDate])
@@ -95,10 +95,12 @@ def as_of_moments(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame
 
 
 def state_on(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame, day: pd.Timestamp,
-             owner_zones: pd.Series, *, rates: pd.DataFrame | None = None) -> pd.DataFrame:
+             owner_zones: pd.Series, *, rates: pd.DataFrame | None = None,
+             meanings: StageMeanings | None = None) -> pd.DataFrame:
     """The opportunities as they stood at the end of `day` in each owner's time zone (`state_at`)."""
     return state_at(opportunities, opportunity_history,
-                    as_of_moments(opportunities, opportunity_history, day, owner_zones), rates=rates)
+                    as_of_moments(opportunities, opportunity_history, day, owner_zones), rates=rates,
+                    meanings=meanings)
 
 
 def _instants(values: pd.Series) -> np.ndarray:
@@ -162,14 +164,24 @@ def _differs(left: pd.Series, right: pd.Series) -> np.ndarray:
     return (a != b) | (~a & ~b & (left.fillna("").to_numpy(dtype=object) != right.fillna("").to_numpy(dtype=object)))
 
 
-def _stage_meanings(opportunities: pd.DataFrame) -> pd.DataFrame:
-    """Per StageName on current deals: the (IsClosed, IsWon) pair and the ForecastCategoryName most deals in it
-    have (columns closed, won, category)."""
+@dataclass(frozen=True)
+class StageMeanings:
+    """What the org's stages mean, read off all its current deals (STATE_RULE): per StageName the (IsClosed,
+    IsWon) pair and ForecastCategoryName most deals in it have (columns closed, won, category), and whether the
+    org's field history tracks the forecast category. Read once per org, so that a subset of its deals (one
+    viewer's) stands as the whole org's would."""
+
+    by_stage: pd.DataFrame
+    categories_tracked: bool
+
+
+def stage_meanings(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame) -> StageMeanings:
     pair = opportunities[O.IsClosed].astype(int) * 2 + opportunities[O.IsWon].astype(int)
     pairs = _most_common(opportunities[O.StageName], pair)
-    return pd.DataFrame({"closed": pairs >= 2, "won": pairs == 3,
-                         "category": _most_common(opportunities[O.StageName],
-                                                  opportunities[O.ForecastCategoryName]).reindex(pairs.index)})
+    by_stage = pd.DataFrame({"closed": pairs >= 2, "won": pairs == 3,
+                             "category": _most_common(opportunities[O.StageName],
+                                                      opportunities[O.ForecastCategoryName]).reindex(pairs.index)})
+    return StageMeanings(by_stage, bool(isin(opportunity_history[H.Field], (CATEGORY_FIELD,)).any()))
 
 
 def _most_common(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -197,17 +209,16 @@ def _outcomes(stage: pd.Series, changed: np.ndarray, opportunities: pd.DataFrame
     return closed, won
 
 
-def _categories_then(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame, after: pd.DataFrame,
-                     stage: pd.Series, changed: np.ndarray, closed: np.ndarray, won: np.ndarray,
-                     meanings: pd.DataFrame) -> pd.Series:
+def _categories_then(opportunities: pd.DataFrame, after: pd.DataFrame, stage: pd.Series, changed: np.ndarray,
+                     closed: np.ndarray, won: np.ndarray, meanings: StageMeanings) -> pd.Series:
     """ForecastCategoryName then: from its history when the org tracks it, else derived from a changed stage."""
     current = opportunities[O.ForecastCategoryName]
-    if isin(opportunity_history[H.Field], (CATEGORY_FIELD,)).any():
+    if meanings.categories_tracked:
         return _text_then(current, _first_rows(after, (CATEGORY_FIELD,)))
     values = current.to_numpy(dtype=object, copy=True)
     if changed.any():
         by_outcome = np.where(closed[changed], np.where(won[changed], "Closed", "Omitted"), "Pipeline")
-        seen = remap(stage[changed], meanings["category"])
+        seen = remap(stage[changed], meanings.by_stage["category"])
         values[changed] = np.where(seen.notna().to_numpy(), seen.to_numpy(dtype=object), by_outcome)
     return pd.Series(values, index=current.index, dtype=current.dtype)
 
@@ -413,12 +424,14 @@ def previous_week_end(as_of: pd.Timestamp) -> pd.Timestamp:
 
 def waterfall(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame, quarter: Period, as_of: pd.Timestamp,
               owner_zones: pd.Series, owners: Collection[str] | None = None, *,
-              rates: pd.DataFrame | None = None) -> tuple[dict[str, float], pd.DataFrame]:
+              rates: pd.DataFrame | None = None,
+              meanings: StageMeanings | None = None) -> tuple[dict[str, float], pd.DataFrame]:
     """The team's pipeline waterfall from the end of the previous ISO week to the end of the as-of date
     (WATERFALL_RULE), over the deals of `owners` (all owners when None): the totals {start, new, increased,
     decreased, pulled_in, pushed_out, won, lost, end} and the deals behind each bar (WATERFALL_COLUMNS)."""
-    before = state_on(opportunities, opportunity_history, previous_week_end(as_of), owner_zones, rates=rates)
-    after = state_on(opportunities, opportunity_history, as_of, owner_zones, rates=rates)
+    before = state_on(opportunities, opportunity_history, previous_week_end(as_of), owner_zones, rates=rates,
+                      meanings=meanings)
+    after = state_on(opportunities, opportunity_history, as_of, owner_zones, rates=rates, meanings=meanings)
     return waterfall_between(before, after, quarter, owners)
 
 

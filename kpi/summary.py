@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -28,6 +29,7 @@ class Facts:
     conversions: pd.DataFrame  # funnel.conversions
     targets: pd.DataFrame  # goals.user_targets
     definitions: Definitions  # what the as-of figures (speed to lead, untouched MQLs) are measured by
+    meanings: pipeline.StageMeanings  # what each stage means, read off the whole org's current deals
     # When these facts are one viewer's share (access.restrict): the whole org, for statistics pooled over
     # everyone (the forecast's win rates) so a rep's forecast does not depend on who looks. Never listed.
     population: Org | None = None
@@ -51,6 +53,7 @@ def prepare(org: Org, definitions: Definitions = Definitions()) -> Facts:
         conversions=funnel.conversions(org.leads, org.lead_history, zones, definitions.stages),
         targets=goals.user_targets(org.goals, roster.loc[roster[people.IS_REP]]),
         definitions=definitions,
+        meanings=pipeline.stage_meanings(org.opportunities, org.opportunity_history),
     )
 
 
@@ -189,7 +192,8 @@ def waterfall(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar,
               owners: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
     """Last week's open pipeline to this week's for `owners` (pipeline.waterfall): the bars and the deals."""
     return pipeline.waterfall(facts.org.opportunities, facts.org.opportunity_history, calendar.quarter(as_of),
-                              as_of, people.zones(facts.people), owners, rates=facts.org.currency_rates)
+                              as_of, people.zones(facts.people), owners, rates=facts.org.currency_rates,
+                              meanings=facts.meanings)
 
 
 def default_as_of(facts: Facts) -> pd.Timestamp:
@@ -258,7 +262,8 @@ def deals_as_of(facts: Facts, as_of: pd.Timestamp) -> pd.DataFrame:
     """The opportunities as they stood at the end of `as_of` (each in its owner's zone), with their created day."""
     zones = people.zones(facts.people)
     return revenue.with_created_day(pipeline.state_on(facts.org.opportunities, facts.org.opportunity_history, as_of,
-                                                      zones, rates=facts.org.currency_rates), zones)
+                                                      zones, rates=facts.org.currency_rates,
+                                                      meanings=facts.meanings), zones)
 
 
 def hygiene_list(facts: Facts, deals: pd.DataFrame, as_of: pd.Timestamp, owners: pd.Index) -> pd.DataFrame:
@@ -288,10 +293,12 @@ def lead_work(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar,
 def backtest(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(), quarters: int = 4,
              every_weeks: int | None = None, simulation: Simulation = Simulation()) -> tuple[pd.DataFrame, dict]:
     """The forecast replayed over the `quarters` ended quarters before the one holding `as_of`
-    (forecast.backtest, with the deals as they stood from pipeline.state_at and each quarter's quotas)."""
+    (forecast.backtest, with the deals as they stood from pipeline.state_at and each quarter's quotas). For one
+    viewer's facts: the forecasts of the reps they see, replayed on the whole org as the live forecast is."""
     def quota_of(quarter: Period) -> pd.Series:
         return revenue.quota(facts.org.quotas, quarter, goals.target(facts.targets, "revenue", "quarter"))
     past = forecast.measured_quarters(calendar, calendar.quarter(as_of), quarters)
-    return forecast.backtest(facts.org.opportunities, facts.org.opportunity_history, past, pipeline.state_at,
-                             calendar, quota_of, every_weeks=every_weeks, trials=simulation.trials,
-                             seed=simulation.seed)
+    owners = None if facts.population is None else people.reps(facts.people).index
+    return forecast.backtest(facts.whole_org.opportunities, facts.whole_org.opportunity_history, past,
+                             partial(pipeline.state_at, meanings=facts.meanings), calendar, quota_of, owners=owners,
+                             every_weeks=every_weeks, trials=simulation.trials, seed=simulation.seed)

@@ -7,8 +7,10 @@ single-user mode and shows everything. What a person sees is decided by kpi.acce
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
+from streamlit import config
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.navigation.page import StreamlitPage
 
@@ -31,10 +33,13 @@ PAGES = {
 
 
 def configured() -> bool:
-    """Whether sign-in is on: an [auth] section in the secrets."""
+    """Whether sign-in is on: an [auth] section in the secrets. A secrets file that exists but cannot be read
+    lets nobody in (it may be the one with [auth]: failing open would show everyone everything)."""
     try:
         return AUTH in st.secrets
     except (FileNotFoundError, StreamlitSecretNotFoundError):
+        if any(Path(path).is_file() for path in config.get_option("secrets.files")):
+            deny("the secrets file cannot be read (is it valid TOML?); nobody is let in until it is fixed")
         return False
 
 
@@ -48,6 +53,8 @@ def email() -> str | None:
     address = st.user.get("email")
     if not address:
         deny("the sign-in gave no email address: the provider must grant the 'email' scope")
+    if st.user.get("email_verified") is False:  # absent: the provider does not say, and vouches by signing
+        deny(f"the provider has not verified {address}")
     return str(address)
 
 
@@ -76,6 +83,13 @@ def admin_without_data(address: str | None) -> Viewer | None:
     if policy().is_admin(address):
         return Viewer(address, Role.ADMIN, address, None, None, None)
     return None
+
+
+def notice_for(viewer: Viewer, notice: str | None) -> str | None:
+    """Why older data is in use: the files' problems for an admin, who can act on them; the fact for others."""
+    if notice is None or viewer.role is Role.ADMIN:
+        return notice
+    return "Newer exports could not be read, so the data loaded before is shown; an admin can see why."
 
 
 def navigation(viewer: Viewer) -> StreamlitPage:

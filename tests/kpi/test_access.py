@@ -10,7 +10,7 @@ from kpi.access import AccessDenied, AccessFileError, Policy, Role
 from kpi.periods import FiscalCalendar
 from kpi.registry import SUMMARY_KEYS
 from kpi.sources import load
-from kpi.summary import default_as_of, prepare, records_behind, scorecard, summary
+from kpi.summary import Simulation, backtest, default_as_of, prepare, records_behind, scorecard, summary
 
 AS_OF = pd.Timestamp("2026-11-24")  # a Tuesday in FY2026 Q4
 VP, M1, M2, R1, R2, R3, GONE = (user(n) for n in range(1, 8))
@@ -237,3 +237,36 @@ def test_a_sample_manager_sees_her_team_as_the_team_filter_shows_it(sample):
     pd.testing.assert_frame_equal(reps[NOT_FORECAST], smb[NOT_FORECAST])
     pd.testing.assert_series_equal(totals[NOT_FORECAST], smb_totals[NOT_FORECAST])
     assert np.isclose(totals["forecast_p50"], smb_totals["forecast_p50"], rtol=0.05)  # same rates, own draws
+
+
+def test_an_owner_history_written_with_15_character_ids_still_counts():
+    history = floor()["lead_history"]
+    history[0] = {**history[0], "OldValue": R1[:15], "NewValue": R3[:15]}  # as some report exports write them
+    mine = access.restrict(prepare(org(**floor(lead_history=history))), frozenset({R1}))
+    assert sorted(mine.org.leads["Id"]) == [L1, L2]
+
+
+def test_what_a_stage_meant_is_read_off_the_whole_org_not_the_viewers_deals():
+    # O5 (Rita's) sat in Negotiation on the as-of day and was won the day after; the org keeps no history of
+    # forecast categories, so its category then is what Negotiation deals mostly carry now: Rosa's O6, Best Case.
+    o5, o6 = uid("006", 5), uid("006", 6)
+    tables = floor()
+    tables["opportunities"] += [
+        {"Id": o5, "OwnerId": R1, "StageName": "Closed Won", "ForecastCategoryName": "Closed", "Amount": 40_000,
+         "CloseDate": "2026-12-05", "IsWon": True, "IsClosed": True, "CreatedDate": "2026-10-05T15:00:00Z"},
+        {"Id": o6, "OwnerId": R3, "StageName": "Negotiation", "ForecastCategoryName": "Best Case",
+         "Amount": 5_000, "CloseDate": "2026-12-10", "CreatedDate": "2026-10-05T15:00:00Z"}]
+    tables["opportunity_history"] += [{"OpportunityId": o5, "Field": "StageName", "OldValue": "Negotiation",
+                                       "NewValue": "Closed Won", "CreatedDate": "2026-11-25T15:00:00Z"}]
+    facts = prepare(org(**tables))
+    everyone, _ = scorecard(facts, AS_OF)
+    mine, _ = scorecard(access.restrict(facts, frozenset({R1})), AS_OF)
+    assert everyone.loc[R1, "pipeline_best_case"] == mine.loc[R1, "pipeline_best_case"] == 40_000
+
+
+def test_a_managers_backtest_replays_her_reps_forecasts_only(sample):
+    facts, as_of, (full, _) = sample
+    sofia = access.viewer(facts, "sofia.jackson@brightpathsoftware.com")
+    cases, calibration = backtest(access.restrict(facts, sofia.sees), as_of, simulation=Simulation(300))
+    smb = set(full.index[full["team"] == "SMB"])
+    assert set(cases.loc[~cases["is_team"], "OwnerId"]) == smb and calibration["cases"] == len(smb) == 8

@@ -177,3 +177,20 @@ def test_a_rep_whose_manager_changed_is_seen_by_the_new_manager_only(kamala_move
     arjun = signed_in(f"arjun.osei{MAIL}")
     assert "Kamala Perez" in arjun.sidebar.selectbox(key="rep").options
     assert arjun.sidebar.selectbox(key="team").options == ["All teams", "Mid-Market", "SMB"]  # her team stays SMB
+
+
+def test_an_unreadable_secrets_file_lets_nobody_in(tmp_path, monkeypatch):
+    from streamlit import config
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nclient_id = "dashboard\n')  # an edit half done: not TOML
+    monkeypatch.setattr(config, "get_option", lambda key, real=config.get_option:
+                        [str(broken)] if key == "secrets.files" else real(key))
+    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    assert at.title[0].value == "No access" and "secrets file cannot be read" in at.error[0].value.replace("\\", "")
+    assert not at.dataframe and not at.sidebar.selectbox
+
+
+def test_an_email_the_provider_has_not_verified_is_refused():
+    at = open_dashboard(secrets={"auth": AUTH}, user={"is_logged_in": True, "email": f"sofia.jackson{MAIL}",
+                                                      "email_verified": False})
+    assert at.title[0].value == "No access" and not at.dataframe
