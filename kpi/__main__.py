@@ -10,9 +10,9 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
-from kpi import access, charts, people
+from kpi import access, charts, customers, partners, people
 from kpi.access import SINGLE_USER, Viewer
-from kpi.config import Definitions
+from kpi.config import Definitions, SettingsError, settings_file, with_settings
 from kpi.periods import FiscalCalendar, parse_day
 from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
 from kpi.review import weekly_review
@@ -21,9 +21,11 @@ from kpi.sources import DATE_ORDERS, SourceError, freshness, gaps, import_files,
 from kpi.sources.labels import Mapping
 from kpi.speed import SpeedRules
 from kpi.store import Store, StoreError
-from kpi.summary import Facts, Simulation, backtest, default_as_of, prepare
+from kpi.summary import (Facts, Simulation, backtest, customer_view, deals_as_of, default_as_of, partner_view,
+                         prepare)
 
-_SECTIONS = {family.value: [k for k in SUMMARY_KEYS if KPIS[k].family is family] for family in Family}
+_SECTIONS = {family.value: keys for family in Family
+             if (keys := [k for k in SUMMARY_KEYS if KPIS[k].family is family])}  # per-rep families
 _PROBLEMS_SHOWN = 20
 
 
@@ -81,13 +83,17 @@ def _report_problems(problems: tuple[Problem, ...]) -> None:
         print(f"... and {len(problems) - _PROBLEMS_SHOWN} more problems", file=sys.stderr)
 
 
-def _table(reps: pd.DataFrame, team: pd.Series, title: str, currency: str | None) -> str:
-    """The scorecard as readable text: one block per KPI family, a row per rep and the team."""
+def _table(reps: pd.DataFrame, team: pd.Series, sections: dict[str, dict], title: str, currency: str | None) -> str:
+    """The scorecard as readable text: one block per KPI family, a row per rep and the team; then the partner
+    and customer sections, a line per figure."""
     blocks = [title]
     for section, keys in _SECTIONS.items():
         rows = pd.concat([reps.set_index("Name")[keys], team[keys].to_frame("TEAM").T])
         shown = pd.DataFrame({KPIS[k].label: rows[k].map(lambda v, k=k: KPIS[k].format(v, currency=currency)) for k in keys})
         blocks.append(f"\n{section}\n{shown.rename_axis(None).to_string()}")
+    for section, values in sections.items():
+        lines = [f"  {KPIS[k].label:32} {KPIS[k].format(v, currency=currency)}" for k, v in values.items()]
+        blocks.append(f"\n{section}\n" + "\n".join(lines))
     return "\n".join(blocks)
 
 
@@ -95,7 +101,9 @@ def _facts(args: argparse.Namespace) -> tuple[Facts, Viewer]:
     """The source loaded (what it lacked on stderr) and prepared, and who asks: `--viewer`, else everyone."""
     org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
     _report(org)
-    facts = prepare(org, Definitions(speed=args.speed))
+    settings = args.settings or settings_file(args.store or store_root())
+    definitions = with_settings(Definitions(speed=args.speed), settings)
+    facts = prepare(org, definitions)
     if args.viewer is None:
         return facts, SINGLE_USER
     rules = access.Policy.read(args.access or access.policy_file(args.store or store_root()))
@@ -113,6 +121,10 @@ def _team(facts: Facts, viewer: Viewer, team: str | None) -> None:
 def _summary(args: argparse.Namespace) -> int:
     facts, viewer = _facts(args)
     _team(facts, viewer, args.team)
+    rules = facts.definitions
+    for gap in partners.gaps(facts.org.accounts, rules.partners) + customers.gaps(facts.org.opportunities,
+                                                                                  rules.customers):
+        print(f"note: {gap}", file=sys.stderr)
     as_of = args.as_of or default_as_of(facts)
     calendar = FiscalCalendar(args.fiscal_start)
     simulation = Simulation(args.trials, args.seed)
@@ -120,8 +132,12 @@ def _summary(args: argparse.Namespace) -> int:
         print(json.dumps(access.summary_for(facts, viewer, as_of, calendar, args.team, simulation), indent=2))
     else:
         reps, team = access.scorecard_for(facts, viewer, as_of, calendar, args.team, simulation)
+        scoped = access.restrict(facts, viewer.sees)
+        deals = deals_as_of(scoped, as_of)
+        sections = {Family.PARTNERS.value: partner_view(scoped, as_of, calendar, reps.index, deals).figures,
+                    Family.CUSTOMERS.value: customer_view(scoped, as_of, calendar, reps.index, deals).figures}
         title = f"As of {as_of:%Y-%m-%d} ({calendar.quarter(as_of).name})" + (f", team {args.team}" if args.team else "")
-        print(_table(reps, team, title, facts.org.currency))
+        print(_table(reps, team, sections, title, facts.org.currency))
     return 0
 
 
@@ -275,6 +291,8 @@ def _source_options(command: argparse.ArgumentParser, as_of_help: str) -> None:
     command.add_argument("--sla-hours", type=_speed_rules, default=SpeedRules(), dest="speed",
                          help="speed-to-lead SLA in business hours (default 1)")
     _reading_options(command)
+    command.add_argument("--settings", type=Path, help="partner and customer rules (default: KPI_SETTINGS, else "
+                                                       "settings.toml in the store; README \"Settings\")")
     command.add_argument("--viewer", metavar="EMAIL", help="only what the person signing in with this email may "
                                                            "see (README \"Sign-in\")")
     command.add_argument("--access", type=Path, help="the access file for --viewer (default: KPI_ACCESS, else "
@@ -357,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (SourceError, StoreError, access.AccessDenied, access.AccessFileError) as error:
+    except (SourceError, StoreError, SettingsError, access.AccessDenied, access.AccessFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -19,8 +19,8 @@ from kpi.funnel import StageRules, owner_change_rows
 from kpi.ids import to_18
 from kpi.lookup import among
 from kpi.periods import FiscalCalendar
-from kpi.schema import (Accounts, Activities, Goals, LeadHistory, Leads, OpportunityFieldHistory, Opportunities,
-                        Quotas, Users)
+from kpi.schema import (Accounts, Activities, Goals, LeadHistory, Leads, OpportunityFieldHistory, OpportunityPartners,
+                        Opportunities, Quotas, Users)
 from kpi.summary import Facts, Simulation, scorecard, summary
 
 U, O, L = Users, Opportunities, Leads
@@ -262,6 +262,8 @@ def restrict(facts: Facts, sees: frozenset[str] | None) -> Facts:
         activities=done.loc[on_theirs], quotas=org.quotas.loc[among(org.quotas[Quotas.QuotaOwnerId], ids)],
         accounts=org.accounts.loc[among(org.accounts[Accounts.OwnerId], ids)
                                   | among(org.accounts[Accounts.Id], deals[O.AccountId])],
+        opportunity_partners=org.opportunity_partners.loc[
+            among(org.opportunity_partners[OpportunityPartners.OpportunityId], deals[O.Id])],
         goals=_goals_of(org.goals, org.users, ids))
     return replace(
         facts, org=restricted,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from kpi import activity, revenue
 from kpi.periods import FiscalCalendar, Period, business_days, business_days_elapsed, last_weeks
@@ -216,3 +217,57 @@ def review_figures(review: Review, facts: Facts, calendar: FiscalCalendar) -> di
         figures[rep] = activity_trend(daily, {"Activity target": review.reps.loc[rep, "activities_target_day"]},
                                       f"{review.reps.loc[rep, 'Name']}: activity per business day, last 4 weeks")
     return figures
+
+
+def partners_recruited(counts: pd.DataFrame, colours: dict[str, str], names: pd.Series, goal: float | None,
+                       title: str) -> go.Figure:
+    """Partners recruited per fiscal quarter (`partners.recruited_by_quarter`: quarters x owners), stacked by
+    owner in each rep's colour, with the quarter's recruiting goal as a line when one is set."""
+    fig = go.Figure()
+    quarters = list(counts.index)
+    for owner in counts.columns:
+        fig.add_bar(x=quarters, y=counts[owner], name=names.get(owner, owner), marker_color=colours.get(owner))
+    totals = counts.sum(axis=1)
+    fig.add_scatter(x=quarters, y=totals, mode="text", text=[f"{v:,.0f}" for v in totals], textposition="top center",
+                    textfont={"size": 18}, showlegend=False, hoverinfo="skip", name="Total")
+    if goal is not None and not pd.isna(goal):
+        fig.add_scatter(x=quarters, y=[goal] * len(quarters), mode="lines", name="Goal per quarter",
+                        line={"color": METRIC_COLOURS["target"], "dash": "dash", "width": 3})
+    top = max(float(totals.max()) if len(totals) else 0.0, goal if goal is not None and not pd.isna(goal) else 0.0)
+    fig.update_layout(barmode="stack", xaxis={"type": "category"})
+    return _layout(fig, title, "Partners recruited").update_yaxes(
+        range=[0, top * 1.2 + 1], dtick=1 if top <= 10 else None, tickformat=",d")
+
+
+def partner_sourced_by_quarter(per_quarter: pd.DataFrame, title: str, currency: str | None = None) -> go.Figure:
+    """Per fiscal quarter (rows): partner-sourced pipeline created (`created`) and partner-sourced closed-won
+    (`won`), side by side, each bar labelled with its amount (none on an empty bar)."""
+    fig = go.Figure()
+    quarters = list(per_quarter.index)
+    sign = money_sign(currency)
+    for column, name, colour in (("created", "Sourced pipeline created", OKABE_ITO[1]),
+                                 ("won", "Sourced closed-won", METRIC_COLOURS["won"])):
+        fig.add_bar(x=quarters, y=per_quarter[column], name=name, marker_color=colour,
+                    text=[KPIS["sourced_won_qtd"].format(v, compact=True, currency=currency) if v else ""
+                          for v in per_quarter[column]], textposition="outside", textfont={"size": 16})
+    fig.update_layout(barmode="group", xaxis={"type": "category"})
+    return _layout(fig, title, f"Amount ({currency or '$'})").update_yaxes(tickprefix=sign, tickformat="~s")
+
+
+def customer_cohorts(cohorts: pd.DataFrame, ramp: pd.Series, title: str, currency: str | None = None) -> go.Figure:
+    """One line per monthly cohort of new customers (`customers.cohort_paths`: the average bookings to date per
+    customer by month since the first deal), oldest cohort lightest, and the expected ramp as a dashed line."""
+    fig = go.Figure()
+    # A sequential palette (dark blue, newest, to green; no pale yellow end) tells the cohorts' order at a glance.
+    shades = sample_colorscale("Viridis", [0.8 - 0.8 * i / max(len(cohorts) - 1, 1) for i in range(len(cohorts))])
+    for (cohort, path), colour in zip(cohorts.iterrows(), shades):
+        path = path.dropna()
+        fig.add_scatter(x=list(path.index), y=path.to_numpy(), name=f"{cohort:%b %Y}", mode="lines+markers",
+                        line={"color": colour, "width": 3}, marker={"size": 8})
+    ramp = ramp.dropna()
+    if len(ramp):
+        fig.add_scatter(x=list(ramp.index), y=ramp.to_numpy(), name="Expected ramp", mode="lines",
+                        line={"color": METRIC_COLOURS["target"], "dash": "dash", "width": 4})
+    fig.update_xaxes(title="Months since the first deal", dtick=1)
+    return _layout(fig, title, f"Bookings to date per customer ({currency or '$'})").update_yaxes(
+        tickprefix=money_sign(currency), tickformat="~s", rangemode="tozero")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
 from kpi.activity import ActivityRules
+from kpi.customers import CustomerRules
 from kpi.funnel import StageRules
+from kpi.partners import PartnerRules
 from kpi.pipeline import HygieneRules
 from kpi.speed import SpeedRules
 
@@ -19,4 +24,54 @@ class Definitions:
     stages: StageRules = field(default_factory=StageRules)
     speed: SpeedRules = field(default_factory=SpeedRules)
     hygiene: HygieneRules = field(default_factory=HygieneRules)
+    partners: PartnerRules = field(default_factory=PartnerRules)
+    customers: CustomerRules = field(default_factory=CustomerRules)
     default_time_zone: str = "UTC"
+
+
+SETTINGS_FILE = "settings.toml"
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be used: the message names the file, the section and the key."""
+
+
+def settings_file(store: Path) -> Path:
+    """The settings file: KPI_SETTINGS, else settings.toml in the local store's folder."""
+    return Path(os.environ.get("KPI_SETTINGS") or store / SETTINGS_FILE)
+
+
+def with_settings(definitions: Definitions, path: Path) -> Definitions:
+    """`definitions` with the [partners] and [customers] sections of the settings file at `path` (none: as
+    they are). Each key is a field of PartnerRules or CustomerRules, typed as its default (README "Settings")."""
+    if not path.is_file():
+        return definitions
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: not TOML ({error})") from None
+    unknown = set(doc) - {"partners", "customers"}
+    if unknown:
+        raise SettingsError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; the sections are [partners] "
+                            "and [customers]")
+    return replace(definitions, **{section: _rules(getattr(definitions, section), doc[section], f"{path} [{section}]")
+                                   for section in ("partners", "customers") if section in doc})
+
+
+def _rules(rules, values: dict, where: str):
+    """`rules` (a frozen dataclass) with `values` for some of its fields, each of its default's type."""
+    known = {f.name: getattr(rules, f.name) for f in fields(rules)}
+    changes = {}
+    for key, value in values.items():
+        if key not in known:
+            raise SettingsError(f"{where}: unknown key {key!r}; the keys are {', '.join(known)}")
+        default = known[key]
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise SettingsError(f"{where}: {key} must be a list of texts, like {list(default)!r}")
+            value = tuple(value)
+        elif isinstance(default, bool) or not isinstance(value, type(default)) and not (
+                isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
+            raise SettingsError(f"{where}: {key} must be like {default!r}, not {value!r}")
+        changes[key] = float(value) if isinstance(default, float) else value
+    return replace(rules, **changes)

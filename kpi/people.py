@@ -61,6 +61,11 @@ def zones(people: pd.DataFrame) -> pd.Series:
     return people.set_index(U.Id)[TIME_ZONE]
 
 
+def teams_of(people: pd.DataFrame) -> pd.Series:
+    """User id -> team."""
+    return people.set_index(U.Id)[TEAM]
+
+
 def teams(people: pd.DataFrame) -> list[str]:
     """Team names that have at least one rep, in alphabetical order."""
     return sorted(people.loc[people[IS_REP], TEAM].unique())

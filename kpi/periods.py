@@ -88,6 +88,14 @@ def last_weeks(on: pd.Timestamp, weeks: int) -> Period:
     return Period(start, on, f"last {weeks} weeks")
 
 
+def last_quarters(calendar: FiscalCalendar, on: pd.Timestamp, quarters: int) -> list[Period]:
+    """The `quarters` fiscal quarters ending with the one containing `on`, oldest first; that one through `on`."""
+    shown = [calendar.quarter(on)]
+    while len(shown) < quarters:
+        shown.insert(0, calendar.quarter(shown[0].start - pd.Timedelta(days=1)))
+    return [*shown[:-1], Period(shown[-1].start, on, shown[-1].name)]
+
+
 def single_day(on: pd.Timestamp) -> Period:
     return Period(on, on, on.strftime("%a %d %b %Y"))
 

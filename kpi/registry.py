@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kpi import forecast
+from kpi import customers, forecast, partners
 
 
 class Unit(StrEnum):
@@ -23,6 +23,7 @@ class Grain(StrEnum):
     MONTH = "calendar month to date"
     QTD = "fiscal quarter to date"
     QUARTER = "whole fiscal quarter"
+    YEAR = "12 months to the as-of date"
 
 
 class Direction(StrEnum):
@@ -36,6 +37,8 @@ class Family(StrEnum):
     FUNNEL = "Lead funnel"
     REVENUE = "Revenue"
     PIPELINE = "Pipeline and forecast"
+    PARTNERS = "Partners"
+    CUSTOMERS = "Customers and retention"
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,10 @@ def _money(value: float, sign: str) -> str:
 
 
 _ACT, _FUN, _REV, _PIPE = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE, Family.PIPELINE
+_PART, _CUST = Family.PARTNERS, Family.CUSTOMERS
 _DEALS, _LEADS, _LEAD_WORK = ("Opportunity",), ("Lead",), ("Lead", "Task")
 _UP, _DOWN, _NEUTRAL = Direction.HIGHER, Direction.LOWER, Direction.NEUTRAL
+_ACCOUNTS = ("Account",)
 _DAY_RULE = ("An activity's day is when it was completed (a meeting: when it starts) in the owner's time zone, "
              "else its ActivityDate, else when it was created.")
 _STAGE_RULE = ("A lead counts once per stage, on the first day it reached it (in the owner's time zone), for the "
@@ -280,6 +285,50 @@ ENTRIES: tuple[KPI, ...] = (
     KPI("forecast_p_quota", "Chance to hit quota", _PIPE, Unit.PERCENT, Grain.QUARTER, _UP,
         "share of simulated quarters in which closed-won QTD + simulated wins reach the quota",
         f"The likelihood of reaching quota this quarter. Empty without a quota. {_FORECAST_RULE}", needs=_DEALS),
+    KPI("recruited_qtd", "Partners recruited QTD", _PART, Unit.COUNT, Grain.QTD, _UP,
+        "partner accounts whose recruited day falls in the quarter to date",
+        f"New reseller and service-provider partners. {partners.RULE}", needs=_ACCOUNTS),
+    KPI("recruited_goal_quarter", "Partners recruited goal", _PART, Unit.COUNT, Grain.QUARTER, _UP,
+        "sum of the reps' partners_recruited quarter goals (goals file)",
+        "The quarter's recruiting goal; empty when no rep has one."),
+    KPI("certified_qtd", "Partners certified QTD", _PART, Unit.COUNT, Grain.QTD, _UP,
+        "partners whose Certified_Date__c (status Certified) falls in the quarter to date", partners.RULE,
+        needs=_ACCOUNTS),
+    KPI("overdue_certification", "Certification overdue", _PART, Unit.COUNT, Grain.DAY, _DOWN,
+        "partners not certified on the as-of date and recruited more than 60 days before it",
+        "Partners to chase for certification: 60 days after recruiting is on time, 61 is overdue.",
+        needs=_ACCOUNTS),
+    KPI("median_days_to_certify", "Median days to certify", _PART, Unit.COUNT, Grain.YEAR, _DOWN,
+        "median of (certified day - recruited day) over partners certified in the 12 months to the as-of date",
+        "How long certification takes; empty when nobody was certified in the 12 months.", needs=_ACCOUNTS),
+    KPI("sourced_pipeline", "Partner-sourced pipeline", _PART, Unit.CURRENCY, Grain.QUARTER, _UP,
+        "Amount of open partner-sourced opportunities closing from the as-of date through quarter end",
+        f"Pipeline the partners brought, as the deals stood on the as-of date. {partners.RULE}", needs=_DEALS),
+    KPI("sourced_won_qtd", "Partner-sourced won QTD", _PART, Unit.CURRENCY, Grain.QTD, _UP,
+        "Amount of won partner-sourced opportunities with CloseDate in the quarter to date", partners.RULE,
+        needs=_DEALS),
+    KPI("quiet", "Quiet partners", _PART, Unit.COUNT, Grain.DAY, _DOWN,
+        "certified partners with no sourced opportunity created in the 90 days ending on the as-of date",
+        "Certified partners who have gone quiet: worth a call.", needs=_ACCOUNTS),
+    KPI("new_12m", "New customers (12 months)", _CUST, Unit.COUNT, Grain.YEAR, _UP,
+        "accounts whose first won deal closed from the same day 12 months ago through the as-of date",
+        customers.RULE, needs=_DEALS),
+    KPI("underperforming", "New customers to help", _CUST, Unit.COUNT, Grain.DAY, _DOWN,
+        "new customers below half the expected ramp at their age, or with no completed activity in 30 days",
+        customers.RULE, needs=_DEALS),
+    KPI("renewals_due_quarter", "Renewals due", _CUST, Unit.COUNT, Grain.QUARTER, _NEUTRAL,
+        "renewal opportunities (Type contains 'Renewal') with CloseDate in the quarter, open or closed",
+        customers.RULE, needs=_DEALS),
+    KPI("renewals_won_qtd", "Renewals won QTD", _CUST, Unit.COUNT, Grain.QTD, _UP,
+        "renewals closed won with CloseDate in the quarter to date", customers.RULE, needs=_DEALS),
+    KPI("renewals_lost_qtd", "Renewals lost QTD", _CUST, Unit.COUNT, Grain.QTD, _DOWN,
+        "renewals closed lost with CloseDate in the quarter to date", customers.RULE, needs=_DEALS),
+    KPI("gross_renewal_rate", "Gross renewal rate", _CUST, Unit.PERCENT, Grain.QTD, _UP,
+        "won renewal Amount / (won + lost renewal Amount), renewals closed in the quarter to date",
+        "Retention by value; empty when no renewal closed yet.", needs=_DEALS),
+    KPI("churned_qtd", "Churned customers QTD", _CUST, Unit.COUNT, Grain.QTD, _DOWN,
+        "accounts with a renewal lost in the quarter to date and no renewal won in it",
+        "Customers lost at renewal; other won deals do not offset a lost renewal.", needs=_DEALS),
 )
 
 KPIS: dict[str, KPI] = {entry.name: entry for entry in ENTRIES}
@@ -297,3 +346,8 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "pipeline_created_goal_quarter", "hygiene_open_flagged", "forecast_p10", "forecast_p50", "forecast_p90",
     "forecast_p_quota",
 )
+# The top-level `partners` and `customers` sections of `python -m kpi summary` (DESIGN.md), in contract order.
+PARTNER_KEYS: tuple[str, ...] = ("recruited_qtd", "recruited_goal_quarter", "certified_qtd", "overdue_certification",
+                                 "median_days_to_certify", "sourced_pipeline", "sourced_won_qtd", "quiet")
+CUSTOMER_KEYS: tuple[str, ...] = ("new_12m", "underperforming", "renewals_due_quarter", "renewals_won_qtd",
+                                  "renewals_lost_qtd", "gross_renewal_rate", "churned_qtd")

@@ -149,6 +149,8 @@ class Opportunities(pa.DataFrameModel):
     ForecastCategoryName: Series[str] = _col(Kind.TEXT, "Commit, Best Case, Pipeline, Omitted, Closed")
     Type: Series[str] = _col(Kind.TEXT, "New Business, Renewal, ...")
     LeadSource: Series[str] = _col(Kind.TEXT, "Lead source")
+    PrimaryPartnerAccountId: Series[str] = _col(Kind.ID, "Primary partner account (partner relationship management)")
+    PartnerAccountId: Series[str] = _col(Kind.ID, "Partner account")
 
     class Config:
         strict = True
@@ -192,6 +194,22 @@ class Accounts(pa.DataFrameModel):
     OwnerId: Series[str] = _col(Kind.ID, "Owner")
     Type: Series[str] = _col(Kind.TEXT, "Customer, partner type, ...")
     CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the account was created")
+    Partner_Recruited_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Day a partner was recruited (else CreatedDate)")
+    Certification_Status__c: Series[str] = _col(Kind.TEXT, "A partner's certification status ('Certified', ...)")
+    Certified_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Day a partner was certified")
+
+    class Config:
+        strict = True
+
+
+class OpportunityPartners(pa.DataFrameModel):
+    """OpportunityPartner: partner accounts on a deal; the primary one sourced it."""
+
+    Id: Series[str] = _col(Kind.ID, "OpportunityPartner id", required=True, nullable=False, unique=True)
+    OpportunityId: Series[str] = _col(Kind.ID, "The opportunity", required=True, nullable=False)
+    AccountToId: Series[str] = _col(Kind.ID, "The partner account", required=True, nullable=False)
+    IsPrimary: Series[bool] = _col(Kind.BOOL, "The primary partner", nullable=False)
+    Role: Series[str] = _col(Kind.TEXT, "Reseller, Service Provider, ...")
 
     class Config:
         strict = True
@@ -284,6 +302,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("opportunity_history", OpportunityFieldHistory, ("OpportunityFieldHistory",)),
     Table("quotas", Quotas, ("ForecastingQuota",)),
     Table("accounts", Accounts, ("Account",)),
+    Table("opportunity_partners", OpportunityPartners, ("OpportunityPartner",)),
     Table("currency_rates", CurrencyRates, ("CurrencyType", "DatedConversionRate")),
     Table("goals", Goals, ("goals",)),
 )}
@@ -317,6 +336,7 @@ class Org:
     opportunity_history: pd.DataFrame
     quotas: pd.DataFrame
     accounts: pd.DataFrame
+    opportunity_partners: pd.DataFrame
     currency_rates: pd.DataFrame
     goals: pd.DataFrame
     missing: tuple[str, ...] = ()  # objects (files) the source did not have

@@ -7,12 +7,12 @@ from functools import partial
 
 import pandas as pd
 
-from kpi import activity, forecast, funnel, goals, people, pipeline, revenue, speed
+from kpi import activity, customers, forecast, funnel, goals, partners, people, pipeline, revenue, speed
 from kpi.config import Definitions
-from kpi.lookup import among
+from kpi.lookup import among, remap
 from kpi.periods import FiscalCalendar, Period, Windows, elapsed_share
 from kpi.registry import KPIS, SUMMARY_KEYS, TARGETS, Unit
-from kpi.schema import Activities, Leads, Opportunities, Org, Quotas, Users
+from kpi.schema import Accounts, Activities, Leads, Opportunities, Org, Quotas, Users
 
 U = Users
 
@@ -182,10 +182,90 @@ def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fiscal
     reps, team_figures = scorecard(facts, as_of, calendar, team, simulation)
     keys = list(SUMMARY_KEYS)
     rows = reps[[U.Name, people.TEAM, *keys]].rename(columns={U.Name: "name"}).rename_axis("id").reset_index()
+    deals = deals_as_of(facts, as_of)
+    everyone = whole_org_deals(facts, as_of, deals)
     return {"as_of": f"{as_of:%Y-%m-%d}", "fiscal_quarter": calendar.quarter(as_of).name,
             "reps": _json_records(rows),
             "team": {**_json_records(team_figures[keys].to_frame().T)[0],
-                     "waterfall": waterfall(facts, as_of, calendar, reps.index)[0]}}
+                     "waterfall": waterfall(facts, as_of, calendar, reps.index)[0]},
+            "partners": partner_view(facts, as_of, calendar, reps.index, deals, everyone).figures,
+            "customers": customer_view(facts, as_of, calendar, reps.index, deals, everyone).figures}
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """The partners of a set of owners (the Partners page and the summary's `partners` section)."""
+
+    partners: pd.DataFrame  # partners.partner_table of the partner accounts the owners own
+    sourced: pd.DataFrame  # every deal as it stood, with partners.sourcing's columns
+    figures: dict  # the summary's `partners` section (null without the Account export)
+
+
+def partner_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index,
+                 deals: pd.DataFrame, everyone: pd.DataFrame | None = None) -> PartnerView:
+    """`deals`: `deals_as_of` that day; `everyone`: `whole_org_deals` (computed when not given). Which deals a
+    partner sourced first and last (quiet partners) is read off the whole org, the same for whoever looks."""
+    rules, quarter = facts.definitions.partners, calendar.quarter(as_of)
+    found = partners.partner_accounts(facts.org.accounts, people.zones(facts.people), as_of, rules)
+    mine = found.loc[among(found[Accounts.OwnerId], owners)]
+    sourced = partners.sourcing(deals, facts.org.opportunity_partners, rules)
+    every = sourced if facts.population is None else partners.sourcing(
+        whole_org_deals(facts, as_of) if everyone is None else everyone, facts.whole_org.opportunity_partners, rules)
+    table = partners.partner_table(mine, sourced, quarter, as_of, rules, every)
+    goal = goals.target(facts.targets, "partners_recruited", "quarter").reindex(owners).sum(min_count=1)
+    section = partners.figures(table, sourced, owners, quarter, as_of, None if pd.isna(goal) else float(goal))
+    return PartnerView(table, sourced, section if facts.org.has("Account") else dict.fromkeys(section))
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    """The customers of a set of owners (the Customers page and the summary's `customers` section)."""
+
+    new: pd.DataFrame  # customers.new_customers the owners own
+    cohorts: pd.DataFrame  # customers.cohort_paths of those
+    ramp: pd.Series  # customers.expected_ramp over the whole org's customers of the owners' new customers' teams
+    retention: pd.DataFrame  # customers.retention per owner
+    renewals: pd.DataFrame  # the owners' renewals closing in the quarter
+    churned: pd.DataFrame  # customers.churned of the owners
+    former: pd.DataFrame  # customers.former: the owners' accounts typed as former customers
+    figures: dict  # the summary's `customers` section (null without the Opportunity export)
+
+
+def customer_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index,
+                  deals: pd.DataFrame, everyone: pd.DataFrame | None = None) -> CustomerView:
+    """`deals`: `deals_as_of` that day; `everyone`: `whole_org_deals` (computed when not given). The expected
+    ramp is the whole org's (the same whoever looks)."""
+    rules, quarter = facts.definitions.customers, calendar.quarter(as_of)
+    deals = customers.with_kinds(deals, rules)
+    everyone = deals if facts.population is None else customers.with_kinds(
+        whole_org_deals(facts, as_of) if everyone is None else everyone, rules)
+    found = customers.customers(everyone, facts.whole_org.accounts, as_of, rules)
+    booked = customers.bookings(everyone, found, as_of)
+    teams = remap(found[Accounts.OwnerId], people.teams_of(facts.people)).fillna("No team")
+    new = customers.new_customers(found, booked, teams, facts.activities, facts.org.activities, deals, as_of, rules)
+    new = new.loc[among(new[Accounts.OwnerId], owners)]
+    shown = teams.isin(teams.reindex(new.index).unique())  # the ramp of the selection's teams
+    mine = deals.loc[among(deals[Opportunities.OwnerId], owners)]
+    renewals = customers.renewals(mine)
+    section = customers.figures(new, deals, owners, quarter, as_of)
+    return CustomerView(
+        new, customers.cohort_paths(found.loc[new.index], booked),
+        customers.expected_ramp(customers.cumulative(booked, found), found, shown.map({True: "shown"}))
+        .reindex(["shown"]).iloc[0].rename("expected"),
+        customers.retention(mine, quarter, as_of),
+        renewals.loc[quarter.contains(renewals[Opportunities.CloseDate])], customers.churned(mine, quarter, as_of),
+        customers.former(facts.org.accounts.loc[among(facts.org.accounts[Accounts.OwnerId], owners)], rules),
+        section if facts.org.has("Opportunity") else dict.fromkeys(section))
+
+
+def whole_org_deals(facts: Facts, as_of: pd.Timestamp, deals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every deal of the org as it stood on `as_of`, for figures that must not depend on who looks: for facts
+    that are no viewer's share, `deals` (their `deals_as_of`) when given."""
+    if facts.population is None:
+        return deals_as_of(facts, as_of) if deals is None else deals
+    org, zones = facts.whole_org, people.zones(facts.people)
+    return revenue.with_created_day(pipeline.state_on(org.opportunities, org.opportunity_history, as_of, zones,
+                                                      rates=org.currency_rates, meanings=facts.meanings), zones)
 
 
 def waterfall(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar,

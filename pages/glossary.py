@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi import access, forecast, pipeline
+from kpi import access, customers, forecast, partners, pipeline
 from kpi.registry import ENTRIES, Family
 from ui import state
 
@@ -24,7 +24,8 @@ for family in Family:
 METHODS = {"Deals as they stood": pipeline.STATE_RULE, "Last week to this week (waterfall)": pipeline.WATERFALL_RULE,
            "Forecast simulation": forecast.METHOD, "Win rate by stage": forecast.WIN_RATE_RULE,
            "Close-date slip rate": forecast.SLIP_RULE, "Run-rate of deals not yet created": forecast.RUN_RATE_RULE,
-           "Who sees what": access.ROLE_RULE, "Whose records a viewer's figures use": access.SCOPE_RULE}
+           "Who sees what": access.ROLE_RULE, "Whose records a viewer's figures use": access.SCOPE_RULE,
+           "Partners": partners.RULE, "Customers and retention": customers.RULE}
 shown = {title: text for title, text in METHODS.items() if not search or search in f"{title} {text}".lower()}
 if shown:
     st.header("Methods")

@@ -15,7 +15,7 @@ The input is a folder of Data Loader CSVs (API-name headers, 18-character ids, U
   report without groups, the others as "Details Only" sheets.
 
 ForecastingQuota has no standard report type, so it stays a Data Loader CSV in every form; goals.csv is
-copied unchanged; OpportunityFieldHistory is copied as a Data Loader CSV too.
+copied unchanged; OpportunityFieldHistory and OpportunityPartner are copied as Data Loader CSVs too.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ ORG_NAME = "Brightpath Software"
 CURRENCY = "USD"  # the org's one currency: Data Loader rows carry its code, reports print it with each amount
 GENERATED_BY = "Jane Doe"
 GENERATED_AT = dt.datetime(2026, 11, 25, 9, 14)
-AS_LOADED = ("ForecastingQuota.csv", "OpportunityFieldHistory.csv", "goals.csv")  # copied into every form
+AS_LOADED = ("ForecastingQuota.csv", "OpportunityFieldHistory.csv", "OpportunityPartner.csv",
+             "goals.csv")  # copied into every form
 _ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z"
 _AMOUNTS = {"Opportunity.csv": "Amount", "ForecastingQuota.csv": "QuotaAmount"}
 _FIELD_LABELS = {"Status": "Lead Status", "Owner": "Lead Owner"}  # a field-history report's 'Field / Event'
@@ -198,11 +199,13 @@ REPORTS = (
         _labelled(_O, "AccountId", "id"), _labelled(_O, "StageName"), _labelled(_O, "Amount", "money"),
         Column("Probability (%)", "Probability", "number"), _labelled(_O, "CloseDate", "date"),
         _labelled(_O, "CreatedDate", "datetime"), _labelled(_O, "IsClosed", "bool"), _labelled(_O, "IsWon", "bool"),
-        _labelled(_O, "ForecastCategoryName"), _labelled(_O, "Type"), _labelled(_O, "LeadSource"))),
+        _labelled(_O, "ForecastCategoryName"), _labelled(_O, "Type"), _labelled(_O, "LeadSource"),
+        _labelled(_O, "PartnerAccountId", "id"))),
     Report("Account", "Accounts", "report1700000000007", (
         _labelled(_C, "Id", "id"), _labelled(_C, "Name"), _labelled(_C, "OwnerId", "person"), _labelled(_C, "Type"),
         Column("Industry", "Industry", "text"), Column("Employees", "NumberOfEmployees", "number"),
-        _labelled(_C, "CreatedDate", "datetime"))),
+        _labelled(_C, "CreatedDate", "datetime"), _labelled(_C, "Partner_Recruited_Date__c", "date"),
+        _labelled(_C, "Certification_Status__c"), _labelled(_C, "Certified_Date__c", "date"))),
 )
 
 

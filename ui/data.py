@@ -13,7 +13,7 @@ import streamlit as st
 
 from kpi import access, charts, summary
 from kpi.access import Viewer
-from kpi.config import Definitions
+from kpi.config import Definitions, SettingsError, settings_file, with_settings
 from kpi.periods import FiscalCalendar
 from kpi.review import Review, weekly_review
 from kpi.sources import DATE_ORDERS, SourceError, freshness, load, sample, store_root
@@ -57,7 +57,11 @@ class Source:
         return freshness(Store(store_root()).imports(), pd.Timestamp.now(tz="UTC")) if self.name == "store" else None
 
     def version(self) -> str:
-        """Changes when the data changes (files edited, an import committed), so it is read again."""
+        """Changes when the data or the settings change (files edited, an import committed), so it is read again."""
+        settings = settings_file(store_root())
+        return self._data_version() + (f";settings:{settings.stat().st_mtime_ns}" if settings.is_file() else "")
+
+    def _data_version(self) -> str:
         if self.name == "store":
             return f"store:{Store(store_root()).version()}:{self.goals}"
         if self.name == "sample" and not self.goals:
@@ -81,7 +85,11 @@ def _facts(source: Source, version: str) -> Facts:
         speed = SpeedRules.with_sla(source.sla_hours)
     except ValueError as error:
         raise SourceError(f"KPI_SLA_HOURS: {error}") from None
-    facts = prepare(org, Definitions(speed=speed))
+    try:
+        definitions = with_settings(Definitions(speed=speed), settings_file(store_root()))
+    except SettingsError as error:
+        raise SourceError(str(error)) from None
+    facts = prepare(org, definitions)
     bar.empty()
     return facts
 

@@ -26,6 +26,8 @@ PAGES = {
     "rep": ("pages/rep.py", "Rep", ":material/person:"),
     "pipeline": ("pages/pipeline.py", "Pipeline", ":material/trending_up:"),
     "funnel": ("pages/funnel.py", "Lead funnel", ":material/filter_alt:"),
+    "partners": ("pages/partners.py", "Partners", ":material/handshake:"),
+    "customers": ("pages/customers.py", "Customers", ":material/storefront:"),
     "review": ("pages/review.py", "Weekly review", ":material/co_present:"),
     "glossary": ("pages/glossary.py", "Glossary", ":material/menu_book:"),
     "data": ("pages/data.py", "Data", ":material/folder_open:"),

@@ -68,6 +68,8 @@ OBJECTS: dict[str, SalesforceObject] = {
     # Told from LeadHistory by the record column each needs (OpportunityId / 'Opportunity ID', LeadId / 'Lead ID');
     # a report's 'Opportunity Name' also says whose history a file without its id column is.
     "OpportunityFieldHistory": SalesforceObject("opportunity_history", _HISTORY | _sig("Opportunity Name")),
+    "OpportunityPartner": SalesforceObject("opportunity_partners", _sig("AccountToId", "IsPrimary", "Role",
+                                                                        "ReversePartnerId", "Partner Role")),
     "ForecastingQuota": SalesforceObject("quotas", _sig("QuotaQuantity", "PeriodId", "ForecastingTypeId",
                                                         "QuotaOwnerId", "QuotaAmount")),
     "CurrencyType": SalesforceObject("currency_rates", _sig("IsoCode", "ConversionRate", "IsCorporate",
@@ -76,7 +78,7 @@ OBJECTS: dict[str, SalesforceObject] = {
     "goals": SalesforceObject("goals", _sig("owner", "metric", "period", "target")),
 }
 # Objects of a full Data Export that later views read; recognised by name and passed over for now.
-NOT_READ_YET = frozenset({"OpportunityHistory", "OpportunityPartner", "Contact", "Campaign", "CampaignMember"})
+NOT_READ_YET = frozenset({"OpportunityHistory", "Contact", "Campaign", "CampaignMember"})
 _TASK_ONLY = _sig("TaskSubtype", "Task Subtype", "Status", "Priority", "CallType", "Call Result")
 _EVENT_ONLY = _sig("StartDateTime", "EndDateTime", "DurationInMinutes", "Start", "End", "Duration")
 _NEAR = 3  # a file naming this many columns of one object, and lacking some it needs, is said to look like it

@@ -60,6 +60,7 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "CloseDate": ("Close Date",), "CreatedDate": ("Created Date", "Create Date"),
         "IsClosed": ("Closed",), "IsWon": ("Won",), "ForecastCategoryName": ("Forecast Category",),
         "Type": ("Type", "Opportunity Type"), "LeadSource": ("Lead Source",),
+        "PrimaryPartnerAccountId": ("Primary Partner Account ID",), "PartnerAccountId": ("Partner Account ID",),
     },
     "opportunity_history": {
         "OpportunityId": ("Opportunity ID",), "Field": ("Field / Event", "Field/Event"), "DataType": ("Data Type",),
@@ -73,6 +74,13 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "accounts": {
         "Id": ("Account ID",), "Name": ("Account Name",), "OwnerId": ("Account Owner", "Owner"),
         "Type": ("Type", "Account Type"), "CreatedDate": ("Created Date", "Create Date"),
+        "Partner_Recruited_Date__c": ("Partner Recruited Date",),
+        "Certification_Status__c": ("Certification Status",), "Certified_Date__c": ("Certified Date",),
+    },
+    "opportunity_partners": {
+        "Id": ("Opportunity Partner ID",), "OpportunityId": ("Opportunity ID",),
+        "AccountToId": ("Partner Account ID",), "IsPrimary": ("Primary",),
+        "Role": ("Role", "Partner Role"),
     },
     "currency_rates": {
         "IsoCode": ("Currency ISO Code", "ISO Code", "Currency"), "ConversionRate": ("Conversion Rate", "Rate"),

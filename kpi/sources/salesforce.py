@@ -32,7 +32,8 @@ Progress = Callable[[float, str], None]
 # Objects pulled, with the canonical table each feeds; the first pull windows the busy ones by SystemModstamp.
 OBJECTS = {"User": "users", "UserRole": "user_roles", "Account": "accounts", "Task": "activities",
            "Event": "activities", "Lead": "leads", "LeadHistory": "lead_history", "Opportunity": "opportunities",
-           "OpportunityFieldHistory": "opportunity_history", "ForecastingQuota": "quotas"}
+           "OpportunityFieldHistory": "opportunity_history", "OpportunityPartner": "opportunity_partners",
+           "ForecastingQuota": "quotas"}
 WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory"})
 PULL_SOURCE = "salesforce pull"  # how the import log names a pull
 _OVERLAP = pd.Timedelta(minutes=5)  # a later pull re-reads this much before the last one (clock skew, slow commits)

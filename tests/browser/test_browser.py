@@ -4,7 +4,7 @@ Screenshots land in test-output/screenshots/ (look at them)."""
 import shutil
 
 import pytest
-from streamlit_app import CHARTS_DRAWN, DONE, SHOTS, nav_links, open_view, running_server
+from streamlit_app import CHARTS_DRAWN, DONE, SHOTS, nav_links, open_view, running_server, screenshot
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")]
@@ -28,11 +28,19 @@ def test_team_view_in_a_real_browser(server, browser, team, metrics):
 
 
 @pytest.mark.parametrize("path, title, charts", [("pipeline?team=SMB", "Pipeline · SMB", 3),
-                                                 ("funnel?team=ADR", "Lead funnel · ADR", 2)])
-def test_pipeline_and_funnel_pages_in_a_real_browser(server, browser, path, title, charts):
-    page = open_view(browser, f"{server}/{path}", f"{path.split('?')[0]}.png", charts=charts)
+                                                 ("funnel?team=ADR", "Lead funnel · ADR", 2),
+                                                 ("partners", "Partners · whole sales floor", 2),
+                                                 ("customers?team=SMB", "Customers · SMB", 1)])
+def test_pipeline_funnel_partners_and_customers_pages_in_a_real_browser(server, browser, path, title, charts):
+    shot = f"{path.split('?')[0]}.png"
+    page = open_view(browser, f"{server}/{path}", shot, charts=charts)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert title in page.locator("h1").first.inner_text()
+    # Tables draw on a canvas after the charts: shoot again once every table in sight shows its rows.
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+                                    .every(e => !e.checkVisibility() || e.querySelector('[role="row"]'))""",
+                           timeout=30_000)
+    screenshot(page, shot)
     page.close()
 
 
@@ -75,7 +83,8 @@ def test_a_bookmarked_deep_link_is_the_first_request_of_a_fresh_server(browser):
         page = open_view(browser, f"{url}/rep?team=ADR", "deep-link.png", charts=2)
         assert page.locator('[data-testid="stException"]').count() == 0
         # The frame ran: its navigation (titled pages, not file names) and its filters are in the sidebar.
-        assert nav_links(page) == ["Team", "Rep", "Pipeline", "funnel", "review", "Glossary", "Data"]  # (each starts with its icon)
+        assert nav_links(page) == ["Team", "Rep", "Pipeline", "funnel", "Partners", "Customers", "review",
+                                   "Glossary", "Data"]  # (each starts with its icon)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
         page.close()
 

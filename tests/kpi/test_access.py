@@ -10,7 +10,8 @@ from kpi.access import AccessDenied, AccessFileError, Policy, Role
 from kpi.periods import FiscalCalendar
 from kpi.registry import SUMMARY_KEYS
 from kpi.sources import load
-from kpi.summary import Simulation, backtest, default_as_of, prepare, records_behind, scorecard, summary
+from kpi.summary import (Simulation, backtest, customer_view, deals_as_of, default_as_of, partner_view, prepare,
+                         records_behind, scorecard, summary)
 
 AS_OF = pd.Timestamp("2026-11-24")  # a Tuesday in FY2026 Q4
 VP, M1, M2, R1, R2, R3, GONE = (user(n) for n in range(1, 8))
@@ -270,3 +271,18 @@ def test_a_managers_backtest_replays_her_reps_forecasts_only(sample):
     cases, calibration = backtest(access.restrict(facts, sofia.sees), as_of, simulation=Simulation(300))
     smb = set(full.index[full["team"] == "SMB"])
     assert set(cases.loc[~cases["is_team"], "OwnerId"]) == smb and calibration["cases"] == len(smb) == 8
+
+
+def test_partner_and_customer_figures_are_the_same_whoever_looks(sample):
+    facts, as_of, (full, _) = sample
+    calendar = FiscalCalendar()
+    everyone = deals_as_of(facts, as_of)
+    for rep in full.index:
+        mine = access.restrict(facts, frozenset({rep}))
+        owners = pd.Index([rep])
+        for view in (partner_view, customer_view):
+            assert view(mine, as_of, calendar, owners, deals_as_of(mine, as_of)).figures == \
+                view(facts, as_of, calendar, owners, everyone).figures, (rep, view.__name__)
+    sofia = access.viewer(facts, "sofia.jackson@brightpathsoftware.com")
+    doc, smb = access.summary_for(facts, sofia, as_of, calendar), summary(facts, as_of, team="SMB")
+    assert (doc["partners"], doc["customers"]) == (smb["partners"], smb["customers"])

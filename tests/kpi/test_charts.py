@@ -1,9 +1,13 @@
 import pandas as pd
 
-from kpi.charts import (METRIC_COLOURS, activity_trend, burn_up, forecast_ranges, pipeline_waterfall, rep_colours,
+from factories import org, table, uid, user
+from kpi import partners
+from kpi.charts import (METRIC_COLOURS, activity_trend, burn_up, customer_cohorts, forecast_ranges,
+                        partner_sourced_by_quarter, partners_recruited, pipeline_waterfall, rep_colours,
                         today_vs_target)
 from kpi.pipeline import SIGNS
 from kpi.periods import FiscalCalendar
+from kpi.summary import customer_view, deals_as_of, prepare
 
 Q4 = FiscalCalendar().quarter(pd.Timestamp("2026-11-24"))
 
@@ -65,3 +69,56 @@ def test_forecast_ranges_span_p10_to_p90_with_p50_and_quota_marks():
     # Cy has no forecast (no deals, no quota): left out. Bars start at P10 and are P90 - P10 long.
     assert list(ranges.y) == ["Ann", "Bo"] and list(ranges.base) == [10.0, 40.0] and list(ranges.x) == [25.0, 30.0]
     assert list(p50.x) == [20.0, 50.0] and list(quota.x)[0] == 30.0 and pd.isna(list(quota.x)[1])
+
+
+def test_partners_recruited_stack_the_engines_counts_per_owner_under_the_goal():
+    r1, r2 = user(1), user(2)
+    accounts = table("accounts", *[
+        {"Id": uid("001", n), "OwnerId": owner, "Type": "Reseller", "Partner_Recruited_Date__c": day,
+         "CreatedDate": "2025-01-01T12:00:00Z"}
+        for n, (owner, day) in enumerate([(r1, "2026-04-02"), (r1, "2026-10-05"), (r2, "2026-10-06"),
+                                          (r2, "2026-11-20"), (r2, "2026-07-01")], start=1)])
+    found = partners.partner_accounts(accounts, pd.Series({r1: "UTC", r2: "UTC"}), pd.Timestamp("2026-11-24"))
+    calendar = FiscalCalendar()
+    quarters = [calendar.quarter(pd.Timestamp(d)) for d in ("2026-04-01", "2026-07-01", "2026-10-01")]
+    counts = partners.recruited_by_quarter(found, quarters)
+    fig = partners_recruited(counts, rep_colours([r1, r2]), pd.Series({r1: "Ann", r2: "Bo"}), 3.0, "t")
+    bars = {t.name: list(t.y) for t in fig.data if t.type == "bar"}
+    assert bars == {"Ann": [1, 0, 1], "Bo": [0, 1, 2]} == {"Ann": counts[r1].tolist(), "Bo": counts[r2].tolist()}
+    assert list(fig.data[0].x) == ["FY2026 Q2", "FY2026 Q3", "FY2026 Q4"]
+    assert fig.data[0].marker.color == "#0072B2" and fig.data[1].marker.color == "#E69F00"
+    assert list(next(t for t in fig.data if t.name == "Total").text) == ["1", "1", "3"]
+    goal = next(t for t in fig.data if t.name == "Goal per quarter")
+    assert list(goal.y) == [3.0, 3.0, 3.0]
+    assert "Goal per quarter" not in [t.name for t in partners_recruited(counts, {}, pd.Series(), None, "t").data]
+
+
+def test_partner_sourced_quarters_show_created_and_won_side_by_side_with_amounts():
+    per_quarter = pd.DataFrame({"created": [1_250_000.0, 0.0], "won": [45_500.0, 8_000.0]},
+                               index=["FY2026 Q3", "FY2026 Q4"])
+    fig = partner_sourced_by_quarter(per_quarter, "t", "EUR")
+    assert [(t.name, list(t.y)) for t in fig.data] == [("Sourced pipeline created", [1_250_000.0, 0.0]),
+                                                        ("Sourced closed-won", [45_500.0, 8_000.0])]
+    assert list(fig.data[0].text) == ["€1.2M", ""] and list(fig.data[1].text) == ["€45.5k", "€8.0k"]
+    assert fig.layout.yaxis.tickprefix == "€"
+
+
+def test_customer_cohorts_draw_the_engines_paths_and_the_expected_ramp_dashed():
+    as_of, r1 = pd.Timestamp("2026-11-24"), user(1)
+    a1, a2, a3 = (uid("001", n) for n in (1, 2, 3))
+    deal = lambda n, account, amount, close: {  # noqa: E731
+        "Id": uid("006", n), "AccountId": account, "OwnerId": r1, "Amount": amount, "CloseDate": close,
+        "IsWon": True, "IsClosed": True, "Type": "New Business", "CreatedDate": "2025-06-01T15:00:00Z"}
+    facts = prepare(org(
+        users=[{"Id": r1, "Name": "Rita One", "IsActive": True, "Department": "SMB", "TimeZoneSidKey": "UTC"}],
+        accounts=[{"Id": a, "Name": a, "OwnerId": r1} for a in (a1, a2, a3)],
+        opportunities=[deal(1, a1, 10_000, "2024-01-10"), deal(2, a1, 2_000, "2024-03-10"),  # an older customer
+                       deal(3, a2, 4_000, "2026-09-10"), deal(4, a2, 6_000, "2026-11-05"),  # Sep cohort
+                       deal(5, a3, 3_000, "2026-10-01")]))  # Oct cohort
+    view = customer_view(facts, as_of, FiscalCalendar(), pd.Index([r1]), deals_as_of(facts, as_of))
+    fig = customer_cohorts(view.cohorts, view.ramp, "t")
+    lines = {t.name: list(t.y) for t in fig.data}
+    assert lines["Sep 2026"] == view.cohorts.loc[pd.Timestamp("2026-09-01")].dropna().tolist() == [4_000, 4_000, 10_000]
+    assert lines["Oct 2026"] == [3_000, 3_000]
+    assert lines["Expected ramp"] == view.ramp.dropna().tolist() and fig.data[-1].line.dash == "dash"
+    assert fig.layout.xaxis.title.text == "Months since the first deal"

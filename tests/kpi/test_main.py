@@ -54,8 +54,10 @@ def test_fiscal_start_names_the_quarter(capsys):
 def test_table_format_is_readable(capsys):
     code, out, _ = run(capsys, "summary", "--source", "sample", "--format", "table", "--team", "ADR")
     assert code == 0 and out.startswith("As of 2026-11-24 (FY2026 Q4), team ADR")
-    for heading in ("Activity", "Lead funnel", "Revenue", "Calls today", "SALs this week", "Attainment", "TEAM"):
+    for heading in ("Activity", "Lead funnel", "Revenue", "Calls today", "SALs this week", "Attainment", "TEAM",
+                    "Partners\n  Partners recruited QTD", "Customers and retention\n  New customers (12 months)"):
         assert heading in out
+    assert "Empty DataFrame" not in out
 
 
 def test_a_partial_export_folder_says_what_is_missing(capsys, tmp_path):
@@ -320,3 +322,16 @@ def test_a_rep_whose_manager_changed_moves_to_the_new_managers_summary(capsys, k
         return [r["name"] for r in json.loads(out)["reps"]]
     assert "Kamala Perez" not in names(f"sofia.jackson{SAMPLE_MAIL}")
     assert "Kamala Perez" in names(f"arjun.osei{SAMPLE_MAIL}")
+
+
+def test_settings_change_the_partner_rules_and_a_bad_one_is_named(capsys, tmp_path):
+    def partners(*extra: str) -> dict:
+        code, out, err = run(capsys, "summary", "--source", "sample", "--trials", "200", *extra)
+        assert code == 0, err
+        return json.loads(out)["partners"]
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[partners]\ndeadline_days = 3650\n")  # nobody is overdue within ten years
+    assert partners("--settings", str(settings))["overdue_certification"] == 0
+    settings.write_text("[partners]\ndeadline = 30\n")
+    code, out, err = run(capsys, "summary", "--source", "sample", "--settings", str(settings))
+    assert (code, out) == (2, "") and "[partners]: unknown key 'deadline'; the keys are types," in err

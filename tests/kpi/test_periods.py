@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from kpi.periods import (FiscalCalendar, Windows, business_days, elapsed_share, end_of_local_day, iso_week,
-                         last_weeks, local_day, month)
+                         last_quarters, last_weeks, local_day, month)
 
 T = pd.Timestamp
 
@@ -68,3 +68,10 @@ def test_typed_dates_must_be_year_month_day():
     for text in ("", "NaT", "2026-11", "24/11/2026", "9999-12-31", "now"):
         with pytest.raises(ValueError, match="is not a date"):
             parse_day(text)
+
+
+def test_last_quarters_end_with_the_current_one_to_date():
+    shown = last_quarters(FiscalCalendar(2), pd.Timestamp("2026-11-24"), 3)  # fiscal year from February
+    assert [q.name for q in shown] == ["FY2027 Q2", "FY2027 Q3", "FY2027 Q4"]
+    assert (shown[0].start, shown[-1].start, shown[-1].end) == (
+        pd.Timestamp("2026-05-01"), pd.Timestamp("2026-11-01"), pd.Timestamp("2026-11-24"))

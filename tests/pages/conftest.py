@@ -8,15 +8,11 @@ st.navigation has run. `test_a_sidebar_change_reaches_the_page` proves the frame
 `test_a_deep_link_into_a_cold_server_runs_inside_the_frame` runs without this fixture's help.
 """
 
-from pathlib import Path
-
 import pytest
 import streamlit as st
 import streamlit.testing.v1.app_test as app_test
+from dashboard_app import open_dashboard
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
-
-ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
 
 class NavigationPagesManager(PagesManager):
@@ -34,24 +30,6 @@ def navigation_like_the_server(monkeypatch):
 def fresh_results():
     """Results cached by one test must not answer another; loaded sources are immutable and may stay."""
     st.cache_data.clear()
-
-
-def open_dashboard(page: str | None = None, *, secrets: dict | None = None, user: dict | None = None,
-                   **query: str) -> AppTest:
-    """The dashboard on a page with query parameters, as a bookmarked URL would open it, with these `secrets` and
-    this signed-in `user` (st.user as st.login leaves it)."""
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    for key, value in (secrets or {}).items():
-        at.secrets[key] = value
-    if user:
-        at.user = user
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 @pytest.fixture

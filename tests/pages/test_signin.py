@@ -7,17 +7,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ENTRY, open_dashboard
+from dashboard_app import AUTH, ENTRY, open_dashboard, signed_in
 from kpi import exports
 from kpi.sources import load
 from kpi.summary import default_as_of, prepare, scorecard
 
 MAIL = "@brightpathsoftware.com"
 KAMALA, LEILA = "0055g000000HCbFAAW", "0055g000000HCbGAAW"  # two SMB account managers of the sample org
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "a-long-random-test-secret",
-        "client_id": "dashboard", "client_secret": "not-a-real-secret",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
-PAGE_NAMES = {"rep.py", "team.py", "pipeline.py", "funnel.py", "review.py", "glossary.py", "data.py"}
+PAGE_NAMES = {"rep.py", "team.py", "pipeline.py", "funnel.py", "partners.py", "customers.py", "review.py",
+              "glossary.py", "data.py"}
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +37,6 @@ def csvs(monkeypatch):
         return content
     monkeypatch.setattr(exports, "csv_bytes", recording)
     return made
-
-
-def signed_in(email: str | None, page: str | None = None, **query: str) -> AppTest:
-    """The dashboard with sign-in on, as `email` (None: nobody signed in yet)."""
-    return open_dashboard(page, secrets={"auth": AUTH},
-                          user={"is_logged_in": True, "email": email, "name": email} if email else None, **query)
 
 
 def pages_of(at: AppTest) -> set[str]:
@@ -85,7 +77,8 @@ def test_a_rep_sees_her_own_view_even_with_another_reps_id_in_the_link(sample, c
     assert owners == {KAMALA}  # every record list (and its CSV) holds her rows only
     written = "".join(frame.to_csv() for frame in csvs)
     assert csvs and not [n for n in reps["Name"] if n != "Kamala Perez" and n in written]
-    assert pages_of(at) == {"rep.py", "pipeline.py", "funnel.py", "glossary.py"}  # no Team, review or Data
+    assert pages_of(at) == {"rep.py", "pipeline.py", "funnel.py", "partners.py", "customers.py",
+                            "glossary.py"}  # no Team, review or Data
 
 
 def test_a_reps_pipeline_is_her_own(sample):

@@ -73,7 +73,8 @@ _NUMERIC_NAME_RE = re.compile(r"(Amount|Quantity|Revenue|Probability|Price|Disco
 _TEXT_NAME_RE = re.compile(r"(Id$|Phone|Fax|Zip|Postal|Code$|Number$|Name$|Subject)", re.I)
 _CURRENCY_NAME_RE = re.compile(r"(Amount|Revenue|Price)", re.I)
 _ID_PREFIX_OBJECTS = {"001": "Account", "003": "Contact", "005": "User", "006": "Opportunity", "00Q": "Lead",
-                      "00G": "Group", "00E": "UserRole", "00T": "Task", "00U": "Event", "026": "Period",
+                      "00G": "Group", "00E": "UserRole", "00T": "Task", "00U": "Event", "00J": "OpportunityPartner",
+                      "026": "Period",
                       "701": "Campaign", "800": "Contract", "01s": "Pricebook2", "01t": "Product2"}
 
 

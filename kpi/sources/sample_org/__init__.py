@@ -1,7 +1,8 @@
 """A seeded, deterministic sample Salesforce org: an inside-sales floor written as Data Loader-style CSV files.
 
 `write_sample_org(folder, OrgShape(), seed)` writes User, UserRole, Account, Lead, LeadHistory, Task, Event,
-Opportunity, OpportunityFieldHistory and ForecastingQuota CSV files (API-name headers) and a goals.csv.
+Opportunity, OpportunityFieldHistory, OpportunityPartner and ForecastingQuota CSV files (API-name headers) and a
+goals.csv.
 Same shape and seed give byte-identical files. Everything is vectorised with numpy / pandas; the only
 Python loops run over people, quarters, event kinds or id digits, never over records.
 
@@ -25,7 +26,9 @@ How the org behaves (the facts the KPI engine is exercised with):
   history row is created no later than the anchor day 23:59:59 UTC.
 
 The parts, run in this order on one shared `core.OrgState`: `people`, `leads` (with `lead_owners`), `deals`,
-`deal_history`, `activities`; then `tables` and `goals` turn the arrays into CSV frames. `vocabulary` holds the
+`deal_history`, `activities`, then `partners` (the partner programme: added last, from its own random stream,
+so it changes nothing the others made but Account.Type of two partners); then `tables` and `goals` turn the
+arrays into CSV frames. `vocabulary` holds the
 names and codes, `clock` the calendar, time zones and date formats, `arrays` the shared vectorised helpers.
 """
 
@@ -43,9 +46,11 @@ from kpi.sources.sample_org.deal_history import add_deal_history
 from kpi.sources.sample_org.deals import add_deals
 from kpi.sources.sample_org.goals import goals_table, quota_table
 from kpi.sources.sample_org.leads import add_leads
+from kpi.sources.sample_org.partners import add_partner_programme
 from kpi.sources.sample_org.people import add_people
 from kpi.sources.sample_org.tables import (account_table, lead_history_table, lead_table,
-                                           opportunity_history_table, opportunity_table, role_table, user_table)
+                                           opportunity_history_table, opportunity_partner_table, opportunity_table,
+                                           role_table, user_table)
 
 __all__ = ["OrgShape", "write_sample_org"]
 
@@ -107,6 +112,7 @@ def _build(shape: OrgShape, seed: int) -> dict[str, pd.DataFrame]:
     add_deals(org)
     add_deal_history(org)
     tasks, events = activity_tables(org)
+    add_partner_programme(org)  # last, from its own stream: it changes none of the values above
     return {
         "User.csv": user_table(org),
         "UserRole.csv": role_table(),
@@ -117,6 +123,7 @@ def _build(shape: OrgShape, seed: int) -> dict[str, pd.DataFrame]:
         "Event.csv": events,
         "Opportunity.csv": opportunity_table(org),
         "OpportunityFieldHistory.csv": opportunity_history_table(org),
+        "OpportunityPartner.csv": opportunity_partner_table(org),
         "ForecastingQuota.csv": quota_table(org),
         "goals.csv": goals_table(org),
     }

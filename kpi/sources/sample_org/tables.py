@@ -1,5 +1,5 @@
-"""The org's arrays as the CSV frames of User, UserRole, Account, Lead, LeadHistory, Opportunity and
-OpportunityFieldHistory (API-name headers, Salesforce text for dates, booleans and ids)."""
+"""The org's arrays as the CSV frames of User, UserRole, Account, Lead, LeadHistory, Opportunity,
+OpportunityFieldHistory and OpportunityPartner (API-name headers, Salesforce text for dates, booleans and ids)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,9 @@ def account_table(org: OrgState) -> pd.DataFrame:
     frame = pd.DataFrame({
         "Id": org.account_ids, "Name": a["name"], "OwnerId": org.user_id[a["owner"].astype(np.int64)],
         "Type": a["type"], "Industry": np.array(INDUSTRIES, dtype=object)[a["industry"].astype(np.int64)],
-        "NumberOfEmployees": a["employees"].astype(np.int64), "CreatedDate": fmt_datetime(a["created"].astype(float))})
+        "NumberOfEmployees": a["employees"].astype(np.int64), "CreatedDate": fmt_datetime(a["created"].astype(float)),
+        "Partner_Recruited_Date__c": fmt_date(org.partner["recruited"]),
+        "Certification_Status__c": org.partner["status"], "Certified_Date__c": fmt_date(org.partner["certified"])})
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -136,8 +138,19 @@ def opportunity_table(org: OrgState) -> pd.DataFrame:
         "Probability": PROBABILITY[stage], "CloseDate": fmt_date(d["close_date"]),
         "CreatedDate": fmt_datetime(d["created"]), "IsClosed": bool_text(d["closed"]),
         "IsWon": bool_text(d["closed"] & d["won"]), "ForecastCategoryName": FORECAST[stage],
-        "Type": np.array(OPP_TYPES, dtype=object)[d["typ"]], "LeadSource": d["source"]})
+        "Type": np.array(OPP_TYPES, dtype=object)[d["typ"]], "LeadSource": d["source"],
+        "PartnerAccountId": np.where(org.deal_partner >= 0, org.account_ids[np.maximum(org.deal_partner, 0)], "")})
     assert len(frame) == n
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def opportunity_partner_table(org: OrgState) -> pd.DataFrame:
+    """OpportunityPartner rows (ids in creation order); a deal's primary partner sourced it."""
+    p = org.opp_partners
+    ids, order = ids_in_order("00J", p["created"], 40_000_000)
+    frame = pd.DataFrame({
+        "Id": ids, "OpportunityId": org.deal_ids[p["deal"]], "AccountToId": org.account_ids[p["account"]],
+        "Role": p["role"], "IsPrimary": bool_text(p["primary"]), "CreatedDate": fmt_datetime(p["created"])})
     return frame.iloc[order].reset_index(drop=True)
 
 

@@ -76,6 +76,9 @@ PATH_LEN = (PATHS >= 0).sum(axis=1)
 OPP_TYPES = ("New Business", "Existing Business - Upgrade", "Existing Business - Renewal")
 NB, UPG, REN = 0, 1, 2
 ACCOUNT_PARTNER_TYPES = ("Channel Partner / Reseller", "Technology Partner", "Installation Partner")
+# Every Type that makes an account a partner (DESIGN "Partners and customers").
+PARTNER_TYPES = ("Channel Partner / Reseller", "Installation Partner", "Technology Partner", "Partner", "Reseller",
+                 "Service Provider")
 
 LEAD_HOURS = np.array([0.5, 0.3, 0.2, 0.2, 0.2, 0.3, 0.6, 1.2, 2.5, 3.5, 4.0, 4.0, 3.6, 3.8, 3.8, 3.5, 3.0, 2.4,
                        1.8, 1.5, 1.3, 1.1, 0.9, 0.7])

@@ -145,5 +145,5 @@ def test_every_form_loads_the_same_tables(orgs, form):
     expected, actual = orgs["dataloader"], orgs[form]
     assert actual.currency == expected.currency
     for table in ("users", "activities", "leads", "lead_history", "opportunities", "opportunity_history", "quotas",
-                  "accounts", "goals"):
+                  "accounts", "opportunity_partners", "goals"):
         pd.testing.assert_frame_equal(_comparable(actual, table), _comparable(expected, table), obj=table)

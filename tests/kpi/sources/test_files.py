@@ -227,3 +227,59 @@ def test_the_day_month_order_is_decided_once_per_file(tmp_path):
     leads = load_folder(tmp_path).leads
     assert leads["CreatedDate"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-03"]
     assert leads["SAL_Date__c"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-04"]
+
+
+# Partners: the three custom Account fields, Opportunity's partner fields and OpportunityPartner (Data Loader).
+PARTNER = "0015g00000PartAAAA"
+RESELLER = "0015g00000ResAAAAZ"  # its 15-character form plus the case-safe suffix
+PARTNER_ACCOUNTS = ("Id,Name,OwnerId,Type,CreatedDate,Partner_Recruited_Date__c,Certification_Status__c,"
+                    "Certified_Date__c\n"
+                    f"{PARTNER},Northwind Partners,{ANN},Technology Partner,2026-09-01T15:00:00.000Z,2026-08-28,"
+                    "Certified,2026-10-05\n"
+                    f"{RESELLER},Atlas Resellers,{ANN},Reseller,2026-09-20T15:00:00.000Z,,In Progress,\n"
+                    f"0015g00000CustAAAA,Acme,{ANN},Customer - Direct,2026-01-10T15:00:00.000Z,,,\n")
+PARTNER_DEALS = ("Id,OwnerId,AccountId,Amount,CloseDate,IsClosed,IsWon,LeadSource,PartnerAccountId,"
+                 "PrimaryPartnerAccountId\n"
+                 f"0065g00000AAAAAAAA,{ANN},0015g00000CustAAAA,1000,2026-11-20,false,false,Partner Referral,{PARTNER},\n"
+                 f"0065g00000AAAAAAAB,{ANN},0015g00000CustAAAA,2000,2026-11-21,false,false,Partner Referral,,"
+                 f"{RESELLER}\n"
+                 f"0065g00000AAAAAAAC,{ANN},0015g00000CustAAAA,3000,2026-11-22,false,false,Web,,\n")
+# Data Export's OpportunityPartner columns; a 15-character AccountToId is made 18 (the case-safe suffix).
+OPPORTUNITY_PARTNERS = ("Id,OpportunityId,AccountToId,Role,IsPrimary,ReversePartnerId,IsDeleted,CreatedDate\n"
+                        f"00J5g00000AAAAAAAA,0065g00000AAAAAAAA,{PARTNER},Reseller,true,,false,"
+                        "2026-11-02T10:00:00.000Z\n"
+                        f"00J5g00000AAAAAAAB,0065g00000AAAAAAAA,{RESELLER[:15]},Consultant,false,,false,"
+                        "2026-11-02T10:05:00.000Z\n")
+
+
+def test_partner_fields_and_opportunity_partners_load_from_data_loader_files(tmp_path):
+    write(tmp_path, "User.csv", USERS)
+    write(tmp_path, "Account.csv", PARTNER_ACCOUNTS)
+    write(tmp_path, "Opportunity.csv", PARTNER_DEALS)
+    write(tmp_path, "OpportunityPartner.csv", OPPORTUNITY_PARTNERS)
+    org = load_folder(tmp_path)
+    assert org.problems == () and org.has("OpportunityPartner")
+    accounts = org.accounts.set_index("Id")
+    assert accounts.loc[PARTNER, "Partner_Recruited_Date__c"] == pd.Timestamp("2026-08-28")
+    assert accounts.loc[PARTNER, "Certification_Status__c"] == "Certified"
+    assert accounts.loc[PARTNER, "Certified_Date__c"] == pd.Timestamp("2026-10-05")
+    assert accounts.loc[RESELLER, "Certification_Status__c"] == "In Progress"
+    assert pd.isna(accounts.loc[RESELLER, "Partner_Recruited_Date__c"]) and pd.isna(accounts.loc[RESELLER, "Certified_Date__c"])
+    assert accounts["Certified_Date__c"].dtype == "datetime64[us]"  # a calendar date, naive midnight
+    deals = org.opportunities.set_index("Id")
+    assert deals["PartnerAccountId"].fillna("").tolist() == [PARTNER, "", ""]
+    assert deals["PrimaryPartnerAccountId"].fillna("").tolist() == ["", RESELLER, ""]
+    partners = org.opportunity_partners
+    assert list(partners.columns) == ["Id", "OpportunityId", "AccountToId", "IsPrimary", "Role"]
+    assert partners.values.tolist() == [
+        ["00J5g00000AAAAAAAA", "0065g00000AAAAAAAA", PARTNER, True, "Reseller"],
+        ["00J5g00000AAAAAAAB", "0065g00000AAAAAAAA", RESELLER, False, "Consultant"]]
+
+
+def test_without_opportunity_partner_it_is_noted_missing_but_not_warned(tmp_path):
+    write(tmp_path, "User.csv", USERS)
+    write(tmp_path, "Opportunity.csv", PARTNER_DEALS)
+    org = load_folder(tmp_path)
+    # Partner-sourced deals are still told by the Opportunity's partner fields and Lead Source.
+    assert not org.has("OpportunityPartner") and "OpportunityPartner" not in gaps(org)
+    assert org.opportunity_partners.empty and "Opportunity" not in org.missing

@@ -68,3 +68,16 @@ def test_a_goals_file_whose_every_row_fails_keeps_the_goals_stored(tmp_path):
                                                                       "*,calls,day,forty\n")], "bad")
     assert record is None and batch.reports[0].rejected == 1  # reported, and nothing to commit
     assert store.tables()["goals"]["target"].tolist() == [40.0] and store.version() == 1
+
+
+def test_opportunity_partner_rows_are_replaced_by_their_id(tmp_path):
+    store = Store(tmp_path / "store")
+    header = "Id,OpportunityId,AccountToId,Role,IsPrimary\n"
+    first = "00J5g00000AAAAAAAA,0065g00000AAAAAAAA,0015g00000PartAAAA,Reseller,true\n"
+    import_files(store, [write(tmp_path, "OpportunityPartner.csv", header + first)], "first")
+    # The same row again, now not primary, and a second partner on the deal: one row each, not a union.
+    import_files(store, [write(tmp_path, "OpportunityPartner.csv", header + first.replace("true", "false")
+                               + "00J5g00000AAAAAAAB,0065g00000AAAAAAAA,0015g00000ResAAAAA,Consultant,false\n")],
+                 "second")
+    rows = store_org(store).opportunity_partners
+    assert rows[["Id", "IsPrimary"]].values.tolist() == [["00J5g00000AAAAAAAA", False], ["00J5g00000AAAAAAAB", False]]

@@ -38,6 +38,18 @@ def test_api_names_labels_and_the_stage_date_labels_resolve():
     assert FIELD_LABELS["opportunity_history"]["opportunity owner"] == "Owner"
 
 
+def test_partner_fields_resolve_by_api_name_and_report_label():
+    accounts = Mapping().aliases("accounts")
+    assert accounts["partner recruited date"] == accounts["partner_recruited_date__c"] == "Partner_Recruited_Date__c"
+    assert accounts["certification status"] == "Certification_Status__c"
+    assert accounts["certified date"] == "Certified_Date__c"
+    deals = Mapping().aliases("opportunities")
+    assert deals["partner account id"] == deals["partneraccountid"] == "PartnerAccountId"
+    assert deals["primary partner account id"] == "PrimaryPartnerAccountId"
+    # On an OpportunityPartner row the partner's account is AccountToId.
+    assert Mapping().aliases("opportunity_partners")["partner account id"] == "AccountToId"
+
+
 def test_field_labels_are_lowered_as_they_are_looked_up_and_belong_to_history_tables():
     for table, labels in FIELD_LABELS.items():
         assert "Field" in TABLES[table].columns(), table

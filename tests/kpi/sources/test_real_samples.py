@@ -46,7 +46,7 @@ def test_data_cloud_workshop_tables(workshop):
     org = workshop
     assert org.problems == ()
     assert org.missing == ("User", "UserRole", "Event", "LeadHistory", "ForecastingQuota", "goals",
-                           "OpportunityFieldHistory")
+                           "OpportunityFieldHistory", "OpportunityPartner")
     assert (len(org.accounts), len(org.leads), len(org.opportunities), len(org.activities)) == (22, 60, 50, 75)
 
 

@@ -32,6 +32,7 @@ API_HEADERS = {
     "LeadHistory": "Id,LeadId,CreatedById,CreatedDate,Field,DataType,OldValue,NewValue",
     "Opportunity": "Id,AccountId,Name,StageName,Amount,CloseDate,IsClosed,IsWon,OwnerId,ForecastCategoryName",
     "OpportunityFieldHistory": "Id,OpportunityId,CreatedById,CreatedDate,Field,DataType,OldValue,NewValue",
+    "OpportunityPartner": "Id,OpportunityId,AccountToId,Role,IsPrimary,ReversePartnerId,IsDeleted,CreatedDate",
     "ForecastingQuota": "Id,QuotaOwnerId,StartDate,QuotaAmount,QuotaQuantity,PeriodId,ForecastingTypeId,IsQuantity",
     "Account": "Id,Name,Type,Industry,BillingCity,OwnerId,CreatedDate",
     "CurrencyType": "Id,IsoCode,ConversionRate,DecimalPlaces,IsActive,IsCorporate",

@@ -52,12 +52,54 @@ def test_a_pull_gives_the_same_numbers_as_the_exported_files(exports, org, tmp_p
     expected = figures(load_folder(exports))
     assert figures(pulled) == expected
     assert expected["team"]["revenue_qtd"] > 0 and expected["team"]["activities_today"] > 0  # not vacuous
-    # Every object was described before it was queried, and only its described fields were asked for.
-    assert served.count("/describe") == 10 and served.count("/query") >= 10
+    # Every object was described before it was queried, and only its described fields were asked for: 11 objects
+    # (User, UserRole, Account, Task, Event, Lead, LeadHistory, Opportunity, OpportunityFieldHistory,
+    # OpportunityPartner, ForecastingQuota).
+    assert served.count("/describe") == 11 and served.count("/query") >= 11
     # The deals' field history (for week-over-week pipeline) arrives as the export gives it.
     history = ["OpportunityId", "CreatedDate", "Field", "OldValue", "NewValue"]
     assert len(pulled.opportunity_history) > 0 and pulled.opportunity_history.sort_values(history)[history].equals(
         load_folder(exports).opportunity_history.sort_values(history)[history])
+
+
+PARTNER_FIELDS = {"Account": ["Partner_Recruited_Date__c", "Certification_Status__c", "Certified_Date__c"],
+                  "Opportunity": ["PartnerAccountId"]}
+
+
+def _by_id(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame.sort_values("Id")[["Id", *columns]].reset_index(drop=True)
+
+
+def test_a_pull_brings_opportunity_partners_and_the_partner_fields(exports, org, tmp_path):
+    store = Store(tmp_path / "store")
+    with fake_salesforce(org) as served:
+        pull(LOGIN, store, SINCE, served.session)
+    pulled, expected = store_org(store), load_folder(exports)
+    assert pulled.has("OpportunityPartner") and len(expected.opportunity_partners) > 0  # not vacuous
+    columns = ["OpportunityId", "AccountToId", "IsPrimary", "Role"]
+    assert _by_id(pulled.opportunity_partners, columns).equals(_by_id(expected.opportunity_partners, columns))
+    assert _by_id(pulled.accounts, PARTNER_FIELDS["Account"]).equals(_by_id(expected.accounts, PARTNER_FIELDS["Account"]))
+    assert pulled.accounts["Certification_Status__c"].notna().any()
+    assert _by_id(pulled.opportunities, ["PartnerAccountId"]).equals(_by_id(expected.opportunities, ["PartnerAccountId"]))
+    # It is small: the REST query, read whole on a first pull (only the busy objects are windowed).
+    assert [q.split(" FROM ")[1] for q in served.queries if "FROM OpportunityPartner" in q and "COUNT()" not in q] \
+        == ["OpportunityPartner"]
+
+
+def test_an_org_without_partner_fields_or_opportunity_partners_still_pulls(exports, tmp_path):
+    """Partner fields are custom (Account) or need partner relationship management (Opportunity): an org
+    without them, and without OpportunityPartner rows, pulls the rest."""
+    org = FakeOrg.from_csv_folder(exports)
+    del org.objects["OpportunityPartner"]
+    store = Store(tmp_path / "store")
+    with fake_salesforce(org, Faults(removed_fields={k: set(v) for k, v in PARTNER_FIELDS.items()})) as served:
+        pull(LOGIN, store, SINCE, served.session)
+    pulled = store_org(store)
+    assert not pulled.has("OpportunityPartner") and pulled.opportunity_partners.empty
+    assert len(pulled.accounts) > 0 and pulled.accounts[PARTNER_FIELDS["Account"]].isna().all().all()
+    assert len(pulled.opportunities) > 0 and pulled.opportunities["PartnerAccountId"].isna().all()
+    assert not any(field in query for query in served.queries for fields in PARTNER_FIELDS.values()
+                   for field in fields)
 
 
 def test_through_bulk_api_2_a_pull_gives_the_same_numbers_too(exports, org, tmp_path):
@@ -67,7 +109,7 @@ def test_through_bulk_api_2_a_pull_gives_the_same_numbers_too(exports, org, tmp_
     assert figures(store_org(store, goals_file=exports / "goals.csv")) == figures(load_folder(exports))
     # Bulk CSV (quoted cells, null as empty, '...000Z' datetimes, true/false) read like a Data Loader file: every
     # object came through a query job (a user, a role... each has rows), and REST only counted the rows.
-    assert served.count("/jobs/query", "POST") == 10
+    assert served.count("/jobs/query", "POST") == 11
     assert all("COUNT()" in query for query in served.queries if query not in _bulk_jobs(served))
 
 
@@ -76,7 +118,7 @@ def _bulk_jobs(served) -> list[str]:
     return [query for query in served.queries if "COUNT()" not in query]
 
 
-@pytest.mark.parametrize("bulk, expire_at, jobs", [(REST_ONLY, 6, 0), (ALL_BULK, 8, 11)], ids=["rest", "bulk"])
+@pytest.mark.parametrize("bulk, expire_at, jobs", [(REST_ONLY, 6, 0), (ALL_BULK, 8, 12)], ids=["rest", "bulk"])
 def test_a_session_expiring_mid_pull_logs_in_again_and_finishes(exports, org, tmp_path, bulk, expire_at, jobs):
     store = Store(tmp_path / "store")
     with fake_salesforce(org, Faults(expire_session_after=expire_at)) as served:
@@ -84,7 +126,7 @@ def test_a_session_expiring_mid_pull_logs_in_again_and_finishes(exports, org, tm
     assert len(store.tables()["activities"]) == len(load_folder(exports).activities)
     assert served.count("/services/Soap/u/") == 2  # logged in again, once
     # Bulk: requests 1-5 are User's describe, count, job, poll, results; 6-7 UserRole's describe and count; the
-    # 8th, UserRole's job, is refused: the job is created again after the new login, 10 objects + 1 = 11 jobs.
+    # 8th, UserRole's job, is refused: the job is created again after the new login, 11 objects + 1 = 12 jobs.
     assert served.count("/jobs/query", "POST") == jobs
 
 
@@ -202,7 +244,8 @@ def test_a_large_object_goes_through_bulk_api_2_and_is_paged_by_locator(tmp_path
         record, use = pull(LOGIN, store, SINCE, served.session, bulk=Bulk(from_rows=10_000, poll_seconds=0))
     assert record.rows["activities"] == n and store.tables()["activities"]["Id"].is_unique
     # Tasks: counted by REST (50,001 >= 10,000), then one job, polled, its results fetched in two pages; the one
-    # user stays on REST. 10 describes + 2 counts + 1 user query + job create, poll, 2 pages + /limits = 18 calls.
+    # user stays on REST. 11 describes (one per object pulled; 404 for the nine this org lacks, OpportunityPartner too)
+    # + 2 counts + 1 user query + job create, poll, 2 pages + /limits = 19 calls.
     assert served.count("/jobs/query", "POST") == 1 and served.count("/results") == 2
     assert served.count("/query") - served.count("/jobs/query") == 3  # COUNT() of User and Task, User's rows
-    assert use.calls == 18
+    assert use.calls == 19

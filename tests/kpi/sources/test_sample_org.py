@@ -18,12 +18,14 @@ Q4_START = pd.Timestamp("2026-10-01")
 Q4_END = pd.Timestamp("2026-12-31")
 ELAPSED = 39 / 66  # business days Oct 1 - Nov 24 over Oct 1 - Dec 31
 FILES = ("User.csv", "UserRole.csv", "Account.csv", "Lead.csv", "LeadHistory.csv", "Task.csv", "Event.csv",
-         "Opportunity.csv", "OpportunityFieldHistory.csv", "ForecastingQuota.csv", "goals.csv")
+         "Opportunity.csv", "OpportunityFieldHistory.csv", "OpportunityPartner.csv", "ForecastingQuota.csv",
+         "goals.csv")
 HEADERS = {
     "User.csv": "Id,Username,FirstName,LastName,Name,Email,IsActive,UserType,UserRoleId,ManagerId,Department,Title,"
                 "TimeZoneSidKey,CreatedDate",
     "UserRole.csv": "Id,Name,ParentRoleId",
-    "Account.csv": "Id,Name,OwnerId,Type,Industry,NumberOfEmployees,CreatedDate",
+    "Account.csv": "Id,Name,OwnerId,Type,Industry,NumberOfEmployees,CreatedDate,Partner_Recruited_Date__c,"
+                   "Certification_Status__c,Certified_Date__c",
     "Lead.csv": "Id,FirstName,LastName,Company,Email,OwnerId,Status,LeadSource,CreatedDate,IsConverted,ConvertedDate,"
                 "ConvertedAccountId,ConvertedOpportunityId,MQL_Date__c,SAL_Date__c,SQL_Date__c",
     "LeadHistory.csv": "Id,LeadId,Field,DataType,OldValue,NewValue,CreatedDate,CreatedById",
@@ -32,8 +34,9 @@ HEADERS = {
     "Event.csv": "Id,OwnerId,WhoId,WhatId,Subject,Type,StartDateTime,EndDateTime,DurationInMinutes,ActivityDate,"
                  "CreatedDate",
     "Opportunity.csv": "Id,Name,AccountId,OwnerId,StageName,Amount,Probability,CloseDate,CreatedDate,IsClosed,IsWon,"
-                       "ForecastCategoryName,Type,LeadSource",
+                       "ForecastCategoryName,Type,LeadSource,PartnerAccountId",
     "OpportunityFieldHistory.csv": "Id,OpportunityId,Field,DataType,OldValue,NewValue,CreatedDate",
+    "OpportunityPartner.csv": "Id,OpportunityId,AccountToId,Role,IsPrimary,CreatedDate",
     "ForecastingQuota.csv": "Id,QuotaOwnerId,StartDate,QuotaAmount,QuotaQuantity,IsQuantity,PeriodId",
     "goals.csv": "owner,metric,period,target",
 }
@@ -46,8 +49,9 @@ ID_COLUMNS = {  # file -> {column: allowed key prefixes}
     "LeadHistory.csv": {"Id": {"017"}, "LeadId": {"00Q"}, "CreatedById": {"005"}},
     "Task.csv": {"Id": {"00T"}, "OwnerId": {"005"}, "WhoId": {"00Q"}, "WhatId": {"001", "006"}},
     "Event.csv": {"Id": {"00U"}, "OwnerId": {"005"}, "WhoId": {"00Q"}, "WhatId": {"001", "006"}},
-    "Opportunity.csv": {"Id": {"006"}, "AccountId": {"001"}, "OwnerId": {"005"}},
+    "Opportunity.csv": {"Id": {"006"}, "AccountId": {"001"}, "OwnerId": {"005"}, "PartnerAccountId": {"001"}},
     "OpportunityFieldHistory.csv": {"Id": {"017"}, "OpportunityId": {"006"}},
+    "OpportunityPartner.csv": {"Id": {"00J"}, "OpportunityId": {"006"}, "AccountToId": {"001"}},
     "ForecastingQuota.csv": {"Id": {"0J9"}, "QuotaOwnerId": {"005"}, "PeriodId": {"026"}},
 }
 
@@ -153,7 +157,7 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_differs(written, 
     first, again, other = _digest(folder), _digest(tmp_path / "again"), _digest(tmp_path / "other")
     assert again == first
     changed = [name for name in FILES if other[name] != first[name]]
-    assert len(changed) >= 9  # names, leads, activities and deals all change; only UserRole is fixed
+    assert len(changed) >= 10  # names, leads, activities, deals and partners all change; only UserRole is fixed
     assert "UserRole.csv" not in changed
 
 
@@ -186,6 +190,9 @@ def test_references_point_at_records_that_exist(org):
     assert set(converted.ConvertedOpportunityId) <= opps and set(converted.ConvertedAccountId) <= accounts
     assert set(org["LeadHistory"].LeadId) <= leads and set(org["LeadHistory"].CreatedById) <= users
     assert set(org["OpportunityFieldHistory"].OpportunityId) <= opps
+    partners = org["OpportunityPartner"]
+    assert set(partners.OpportunityId) <= opps and set(partners.AccountToId) <= accounts
+    assert set(org["Opportunity"].PartnerAccountId[org["Opportunity"].PartnerAccountId != ""]) <= accounts
 
 
 # ----------------------------------------------------------------------------------------------------- people
@@ -523,6 +530,94 @@ def test_reps_are_ahead_and_behind_pace_and_the_team_is_near_it(org, users):
     coverage = pipeline.reindex(quota.index, fill_value=0) / (quota - won)
     assert 1.5 <= coverage.median() <= 4
     assert ((coverage >= 1.0) & (coverage <= 6)).sum() >= 8
+
+
+# --------------------------------------------------------------------------------------------------- partners
+PARTNER_TYPES = ("Channel Partner / Reseller", "Installation Partner", "Technology Partner", "Partner", "Reseller",
+                 "Service Provider")
+QUIET_SINCE = ANCHOR - pd.Timedelta(days=89)  # the 90 days ending on the anchor
+
+
+@pytest.fixture(scope="module")
+def partners(org, users) -> pd.DataFrame:
+    """Partner accounts with their recruited and certified days, and how many deals each sourced, and lately
+    (DESIGN: a primary OpportunityPartner row, else PartnerAccountId)."""
+    accounts = org["Account"]
+    found = accounts[accounts.Type.isin(PARTNER_TYPES)].copy()
+    found["recruited"] = pd.to_datetime(found.Partner_Recruited_Date__c.replace("", None))
+    found["certified"] = pd.to_datetime(found.Certified_Date__c.replace("", None))
+    found["created_day"] = _local(_utc(found.CreatedDate), found.OwnerId, users).dt.floor("D")
+    deals = org["Opportunity"]
+    rows = org["OpportunityPartner"]
+    primary = rows[rows.IsPrimary == "true"].set_index("OpportunityId").AccountToId
+    by = deals.Id.map(primary).fillna(deals.PartnerAccountId.replace("", None))
+    recent = pd.to_datetime(deals.CreatedDate.str[:10]) >= QUIET_SINCE
+    found["sourced"] = found.Id.map(by.value_counts()).fillna(0).astype(int)
+    found["sourced_lately"] = found.Id.map(by[recent].value_counts()).fillna(0).astype(int)
+    return found.set_index("Id")
+
+
+def test_partners_are_recruited_and_certified_on_custom_fields(org, partners):
+    accounts = org["Account"]
+    others = accounts[~accounts.Type.isin(PARTNER_TYPES)]
+    assert (others[["Partner_Recruited_Date__c", "Certification_Status__c", "Certified_Date__c"]] == "").all().all()
+    assert len(partners) >= 10 and {"Service Provider", "Reseller", "Channel Partner / Reseller"} <= set(partners.Type)
+    # Recruited: every partner says when; mostly the day its record was made, a few earlier.
+    assert partners.recruited.notna().all()
+    differs = partners.recruited != partners.created_day
+    assert 1 <= differs.sum() <= len(partners) // 3 and (partners.recruited[differs] < partners.created_day[differs]).all()
+    assert set(partners.Certification_Status__c) == {"Certified", "In Progress", "Not Started"}
+    certified = partners.Certification_Status__c == "Certified"
+    assert partners.certified[certified].notna().all() and partners.certified[~certified].isna().all()
+    assert (partners.certified[certified] <= ANCHOR).all()
+    days = (partners.certified - partners.recruited).dt.days[certified]
+    assert (days.between(20, 50).sum() >= certified.sum() - 1) and (days > 60).sum() >= 1  # one certified late
+
+
+def test_some_partners_are_overdue_and_some_recruited_this_quarter(partners):
+    not_certified = partners.Certification_Status__c != "Certified"
+    overdue = not_certified & ((ANCHOR - partners.recruited).dt.days > 60)
+    assert overdue.sum() >= 2
+    assert partners.recruited.between(Q4_START, ANCHOR).sum() >= 1
+    assert partners.certified.between(Q4_START, ANCHOR).sum() >= 1
+
+
+def test_partner_referral_deals_name_partners_recruited_before_them(org, partners):
+    deals = org["Opportunity"]
+    named = deals[deals.PartnerAccountId != ""]
+    referrals = deals[deals.LeadSource == "Partner Referral"]
+    assert set(named.LeadSource) == {"Partner Referral"} and 0.2 <= len(named) / len(referrals) <= 0.8
+    assert set(named.PartnerAccountId) <= set(partners.index)
+    assert (named.PartnerAccountId.map(partners.recruited) < pd.to_datetime(named.CreatedDate.str[:10])).all()
+
+
+def test_opportunity_partner_rows_name_each_deals_partner_as_primary(org, partners):
+    deals = org["Opportunity"].set_index("Id")
+    rows = org["OpportunityPartner"]
+    primary = rows[rows.IsPrimary == "true"]
+    assert len(primary) >= 10 and primary.OpportunityId.is_unique
+    assert set(primary.Role) == {"Reseller", "Service Provider"}
+    assert (primary.AccountToId.to_numpy() == deals.PartnerAccountId.reindex(primary.OpportunityId).to_numpy()).all()
+    assert len(primary) < (deals.PartnerAccountId != "").sum()  # some deals have the field and no row
+    # Beside a primary row, and on a deal with no primary row: non-primary partners source nothing.
+    others = rows[rows.IsPrimary == "false"]
+    assert len(others) == 2 and set(others.AccountToId) <= set(partners.index)
+    assert others.OpportunityId.isin(primary.OpportunityId).sum() == 1
+    assert not (others.AccountToId.to_numpy() == deals.PartnerAccountId.reindex(others.OpportunityId).to_numpy()).any()
+    assert (_utc(rows.CreatedDate) >= _utc(deals.CreatedDate.reindex(rows.OpportunityId)).to_numpy()).all()
+    assert (_utc(rows.CreatedDate) <= DATA_END_UTC).all()
+
+
+def test_one_certified_partner_is_quiet_and_others_sourced_deals_lately(partners):
+    certified = partners[partners.Certification_Status__c == "Certified"]
+    assert (certified.sourced_lately == 0).sum() >= 1 and (certified.sourced_lately > 0).sum() >= 1
+
+
+def test_renewals_were_won_and_lost_this_quarter(org):
+    deals = org["Opportunity"]
+    renewals = deals[deals.Type.str.contains("renewal", case=False)]
+    closed = renewals[(renewals.IsClosed == "true") & renewals.CloseDate.between("2026-10-01", "2026-11-24")]
+    assert (closed.IsWon == "true").sum() >= 1 and (closed.IsWon == "false").sum() >= 1
 
 
 # ---------------------------------------------------------------------------------------------- quotas, goals
