@@ -55,13 +55,15 @@ st.caption("Each line is the customers whose first deal closed that month, as fa
 new = view.new.assign(Owner=view.new[A.OwnerId].map(names)).sort_values(
     ["underperforming", "share_of_expected", customers.FIRST_DEAL], ascending=[False, True, True])
 st.markdown(f"**New customers**, those to help first ({int(new['underperforming'].sum())} of {len(new)})")
-widgets.table(new.reset_index()[[A.Name, "Owner", customers.FIRST_DEAL, customers.AGE, "booked", "expected",
-                                 "share_of_expected", "last_activity", "why", A.Id]],
+widgets.table(new.reset_index()[[A.Name, "Owner", customers.FIRST_DEAL, customers.AGE, "booked", *customers.KINDS,
+                                 "expected", "share_of_expected", "last_activity", "why", A.Id]],
               "new_customers", hide_index=True, width="stretch",
               column_config={A.Name: "Customer", customers.FIRST_DEAL: when("First deal"),
                              customers.AGE: money("Months", format="%d", help="Whole months since the first deal"),
                              "booked": money("Booked", format="localized",
                                              help=f"Won Amount so far ({currency}): new business, upsell, renewals"),
+                             **{kind: money(kind.capitalize(), format="localized", help=f"Won {kind} so far")
+                                for kind in customers.KINDS},
                              "expected": money("Expected", format="localized",
                                                help=f"The expected ramp at the customer's age ({currency})"),
                              "share_of_expected": money("Share", format="percent", help="Booked / expected"),
