@@ -66,10 +66,12 @@ class Simulation:
 
 
 def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
-              team: str | None = None, simulation: Simulation = Simulation()) -> tuple[pd.DataFrame, pd.Series]:
+              team: str | None = None, simulation: Simulation = Simulation(),
+              deals: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """One row per rep (of `team`, or all), indexed by user id: name, team and every scorecard KPI; and the
     team's row: counts and amounts summed, targets summed over the reps that have one (empty when none has),
-    rates recomputed from those sums (never averaged), medians and the forecast from the pooled records."""
+    rates recomputed from those sums (never averaged), medians and the forecast from the pooled records.
+    `deals`: `deals_as_of` that day, when the caller has it already."""
     w = Windows.at(as_of, calendar)
     reps = people.reps(facts.people, team, as_of)
     zones = people.zones(facts.people)
@@ -79,7 +81,8 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     week = activity.activity_counts(facts.activities, w.week, as_of)[["activities"]].add_suffix("_week")
     stage_week = funnel.stage_counts(facts.stages, w.week)[["sal", "sql"]].add_suffix("_week")
     stage_month = funnel.stage_counts(facts.stages, w.month)[["sal", "sql"]].add_suffix("_month")
-    deals_then = deals_as_of(facts, as_of)  # every deal figure reads the deals as they stood (field history)
+    # Every deal figure reads the deals as they stood (field history).
+    deals_then = deals_as_of(facts, as_of) if deals is None else deals
     deals = revenue.deal_totals(deals_then, w.quarter, as_of)
     open_deals = pipeline.pipeline_totals(deals_then, facts.org.opportunity_history, w.quarter, as_of, zones,
                                           facts.definitions.hygiene)
@@ -178,11 +181,12 @@ def _json_records(frame: pd.DataFrame) -> list[dict]:
 
 def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
             team: str | None = None, simulation: Simulation = Simulation()) -> dict:
-    """The `python -m kpi summary` document (DESIGN.md): as-of date, fiscal quarter, each rep, the team."""
-    reps, team_figures = scorecard(facts, as_of, calendar, team, simulation)
+    """The `python -m kpi summary` document (DESIGN.md): as-of date, fiscal quarter, each rep, the team, the
+    partners and the customers."""
+    deals = deals_as_of(facts, as_of)
+    reps, team_figures = scorecard(facts, as_of, calendar, team, simulation, deals)
     keys = list(SUMMARY_KEYS)
     rows = reps[[U.Name, people.TEAM, *keys]].rename(columns={U.Name: "name"}).rename_axis("id").reset_index()
-    deals = deals_as_of(facts, as_of)
     everyone = whole_org_deals(facts, as_of, deals)
     return {"as_of": f"{as_of:%Y-%m-%d}", "fiscal_quarter": calendar.quarter(as_of).name,
             "reps": _json_records(rows),
