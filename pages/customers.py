@@ -1,6 +1,6 @@
 """Customers: new customers watched for 12 months against the ramp earlier customers took, and retention
 (renewals due, won and lost, churn) per owner with the deals behind each number (DESIGN.md "Partners and
-customers"); every figure from kpi.summary.customer_view."""
+customers"); every figure from kpi.summary.customer_view (ui.data.accounts)."""
 
 import numpy as np
 import pandas as pd
@@ -9,7 +9,6 @@ import streamlit as st
 from kpi import charts, customers
 from kpi.registry import KPIS
 from kpi.schema import Accounts, Opportunities, Users
-from kpi.summary import customer_view, deals_as_of
 from ui import data, state, widgets
 
 A, O = Accounts, Opportunities
@@ -26,15 +25,13 @@ def days_only(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 filters = state.current()
 facts = data.facts()
-reps, _ = data.scorecard(filters.as_of, filters.fiscal_start, filters.team)
 quarter = filters.calendar.quarter(filters.as_of)
 widgets.header(f"Customers · {filters.showing}", filters)
 if not widgets.needs(facts, ("Opportunity",), "customers: new customers and renewals"):
     st.stop()
 for gap in customers.gaps(facts.org.opportunities, facts.definitions.customers):
     st.info(gap + " (README \"Partners, customers and settings\").")
-deals = deals_as_of(facts, filters.as_of)
-view = customer_view(facts, filters.as_of, filters.calendar, reps.index, deals)
+_, view = data.accounts(filters.as_of, filters.fiscal_start, filters.team)
 figures = pd.Series(view.figures)
 names = facts.people.set_index(Users.Id)[Users.Name]
 currency = facts.org.currency or "USD"

@@ -1,5 +1,5 @@
 """Partners: recruiting against the quarter's goal, certification against its deadline, and the business the
-partners source (DESIGN.md "Partners and customers"); every figure from kpi.summary.partner_view."""
+partners source (DESIGN.md "Partners and customers"); every figure from kpi.summary.partner_view (ui.data.accounts)."""
 
 import pandas as pd
 import streamlit as st
@@ -9,7 +9,6 @@ from kpi.lookup import among
 from kpi.periods import last_quarters
 from kpi.registry import KPIS
 from kpi.schema import Accounts, Opportunities, Users
-from kpi.summary import deals_as_of, partner_view
 from ui import data, state, widgets
 
 A, O = Accounts, Opportunities
@@ -34,8 +33,7 @@ for gap in gaps:
 if gaps and not facts.org.accounts[Accounts.Type].isin(rules.types).any():
     st.stop()
 
-deals = deals_as_of(facts, filters.as_of)
-view = partner_view(facts, filters.as_of, filters.calendar, reps.index, deals)
+view, _ = data.accounts(filters.as_of, filters.fiscal_start, filters.team)
 table = view.partners
 names = facts.people.set_index(Users.Id)[Users.Name]
 colours = charts.rep_colours(facts.people.loc[facts.people[people.IS_REP], Users.Id])

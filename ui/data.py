@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import access, charts, summary
+from kpi import access, charts, people, summary
 from kpi.access import Viewer
 from kpi.config import Definitions, SettingsError, settings_file, with_settings
 from kpi.periods import FiscalCalendar
@@ -174,6 +174,25 @@ def scorecard(as_of: pd.Timestamp, fiscal_start: int, team: str | None,
     use = loaded()
     return _scorecard(facts(team_view), use.source, use.version, _scope(team_view), f"{as_of:%Y-%m-%d}",
                       fiscal_start, team)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _accounts(_facts: Facts, source: Source, version: str, scope: frozenset[str] | None, as_of: str,
+              fiscal_start: int, team: str | None) -> tuple[summary.PartnerView, summary.CustomerView]:
+    when, calendar = pd.Timestamp(as_of), FiscalCalendar(fiscal_start)
+    owners = people.reps(_facts.people, team, when).index  # the scorecard's reps
+    deals = summary.deals_as_of(_facts, when)
+    everyone = summary.whole_org_deals(_facts, when, deals)
+    return (summary.partner_view(_facts, when, calendar, owners, deals, everyone),
+            summary.customer_view(_facts, when, calendar, owners, deals, everyone))
+
+
+def accounts(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[summary.PartnerView,
+                                                                              summary.CustomerView]:
+    """The partners and the customers of the reps of these filters, over what this viewer may see, computed once
+    per filter set (the Partners and Customers pages)."""
+    use = loaded()
+    return _accounts(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team)
 
 
 @st.cache_data(show_spinner="Putting the weekly review together…", max_entries=32)
