@@ -21,8 +21,7 @@ from kpi.sources import DATE_ORDERS, SourceError, freshness, gaps, import_files,
 from kpi.sources.labels import Mapping
 from kpi.speed import SpeedRules
 from kpi.store import Store, StoreError
-from kpi.summary import (Facts, Simulation, backtest, customer_view, deals_as_of, default_as_of, partner_view,
-                         prepare)
+from kpi.summary import Facts, Simulation, backtest, default_as_of, prepare
 
 _SECTIONS = {family.value: keys for family in Family
              if (keys := [k for k in SUMMARY_KEYS if KPIS[k].family is family])}  # per-rep families
@@ -83,12 +82,14 @@ def _report_problems(problems: tuple[Problem, ...]) -> None:
         print(f"... and {len(problems) - _PROBLEMS_SHOWN} more problems", file=sys.stderr)
 
 
-def _table(reps: pd.DataFrame, team: pd.Series, sections: dict[str, dict], title: str, currency: str | None) -> str:
-    """The scorecard as readable text: one block per KPI family, a row per rep and the team; then the partner
-    and customer sections, a line per figure."""
+def _table(doc: dict, title: str, currency: str | None) -> str:
+    """The summary document as readable text: one block per KPI family, a row per rep and the team; then the
+    partner and customer sections, a line per figure."""
     blocks = [title]
+    reps, team = pd.DataFrame(doc["reps"], columns=["name", *SUMMARY_KEYS]), pd.Series(doc["team"])
+    sections = {Family.PARTNERS.value: doc["partners"], Family.CUSTOMERS.value: doc["customers"]}
     for section, keys in _SECTIONS.items():
-        rows = pd.concat([reps.set_index("Name")[keys], team[keys].to_frame("TEAM").T])
+        rows = pd.concat([reps.set_index("name")[keys], team[keys].to_frame("TEAM").T])
         shown = pd.DataFrame({KPIS[k].label: rows[k].map(lambda v, k=k: KPIS[k].format(v, currency=currency)) for k in keys})
         blocks.append(f"\n{section}\n{shown.rename_axis(None).to_string()}")
     for section, values in sections.items():
@@ -128,16 +129,12 @@ def _summary(args: argparse.Namespace) -> int:
     as_of = args.as_of or default_as_of(facts)
     calendar = FiscalCalendar(args.fiscal_start)
     simulation = Simulation(args.trials, args.seed)
+    doc = access.summary_for(facts, viewer, as_of, calendar, args.team, simulation)
     if args.format == "json":
-        print(json.dumps(access.summary_for(facts, viewer, as_of, calendar, args.team, simulation), indent=2))
+        print(json.dumps(doc, indent=2))
     else:
-        reps, team = access.scorecard_for(facts, viewer, as_of, calendar, args.team, simulation)
-        scoped = access.restrict(facts, viewer.sees)
-        deals = deals_as_of(scoped, as_of)
-        sections = {Family.PARTNERS.value: partner_view(scoped, as_of, calendar, reps.index, deals).figures,
-                    Family.CUSTOMERS.value: customer_view(scoped, as_of, calendar, reps.index, deals).figures}
         title = f"As of {as_of:%Y-%m-%d} ({calendar.quarter(as_of).name})" + (f", team {args.team}" if args.team else "")
-        print(_table(reps, team, sections, title, facts.org.currency))
+        print(_table(doc, title, facts.org.currency))
     return 0
 
 

@@ -21,7 +21,7 @@ from kpi.lookup import among
 from kpi.periods import FiscalCalendar
 from kpi.schema import (Accounts, Activities, Goals, LeadHistory, Leads, OpportunityFieldHistory, OpportunityPartners,
                         Opportunities, Quotas, Users)
-from kpi.summary import Facts, Simulation, scorecard, summary
+from kpi.summary import Facts, Simulation, summary
 
 U, O, L = Users, Opportunities, Leads
 
@@ -275,20 +275,10 @@ def restrict(facts: Facts, sees: frozenset[str] | None) -> Facts:
         population=facts.whole_org)
 
 
-def scorecard_for(facts: Facts, viewer: Viewer, as_of: pd.Timestamp, calendar: FiscalCalendar,
-                  team: str | None = None, simulation: Simulation = Simulation()) -> tuple[pd.DataFrame, pd.Series]:
-    """`summary.scorecard` as this viewer may see it: the rows of the reps they see, and the totals of their
-    team view (for a rep not allowed the leaderboard: every team figure unknown)."""
-    reps, totals = scorecard(restrict(facts, viewer.sees), as_of, calendar, team, simulation)
-    if viewer.board != viewer.sees:
-        totals = (scorecard(restrict(facts, viewer.board), as_of, calendar, team, simulation)[1] if viewer.board
-                  else pd.Series(np.nan, index=totals.index))
-    return reps, totals
-
-
 def summary_for(facts: Facts, viewer: Viewer, as_of: pd.Timestamp, calendar: FiscalCalendar,
                 team: str | None = None, simulation: Simulation = Simulation()) -> dict:
-    """The `summary` document as this viewer may see it (`scorecard_for`), saying who asked."""
+    """The `summary` document as this viewer may see it: the rows of the reps they see, the totals of their team
+    view (for a rep not allowed the leaderboard: every team figure null), and who asked."""
     doc = summary(restrict(facts, viewer.sees), as_of, calendar, team, simulation)
     if viewer.board != viewer.sees:
         doc["team"] = (summary(restrict(facts, viewer.board), as_of, calendar, team, simulation)["team"]

@@ -80,11 +80,10 @@ def partner_table(partners: pd.DataFrame, sourced: pd.DataFrame, quarter: Period
     the as-of date through quarter end), its won amount QTD, and from `every_deal` (default: `sourced`; the whole
     org's, so that it does not depend on who looks) its first sourced deal's created day, the days from
     certification to that deal, its last sourced deal's created day, and whether it is quiet (RULE)."""
-    theirs = sourced.loc[sourced[SOURCED] & sourced[PARTNER].notna()]
+    theirs = _by_a_partner(sourced)
     pipeline = open_deals(theirs, coverage_window(quarter, as_of)).groupby(PARTNER)[O.Amount].sum()
     won = won_deals(theirs, quarter.through(as_of)).groupby(PARTNER)[O.Amount].sum()
-    every = theirs if every_deal is None else every_deal.loc[every_deal[SOURCED] & every_deal[PARTNER].notna()]
-    by_partner = every.groupby(PARTNER)
+    by_partner = (theirs if every_deal is None else _by_a_partner(every_deal)).groupby(PARTNER)
     first, last = by_partner[CREATED_DAY].min(), by_partner[CREATED_DAY].max()
     table = partners.set_index(A.Id).assign(
         sourced_pipeline=pipeline, sourced_won_qtd=won, first_deal=first, last_deal=last).fillna(
@@ -93,6 +92,16 @@ def partner_table(partners: pd.DataFrame, sourced: pd.DataFrame, quarter: Period
     quiet_since = as_of - pd.Timedelta(days=rules.quiet_days - 1)
     table["quiet"] = table[CERTIFIED].notna() & ~(table["last_deal"] >= quiet_since)
     return table.reset_index()
+
+
+def _by_a_partner(sourced: pd.DataFrame) -> pd.DataFrame:
+    """The deals a named partner sourced (not referrals naming none)."""
+    return sourced.loc[sourced[SOURCED] & sourced[PARTNER].notna()]
+
+
+def sourced_by(sourced: pd.DataFrame, owners: pd.Index) -> pd.DataFrame:
+    """The partner-sourced deals (`sourcing`) that `owners` own."""
+    return sourced.loc[sourced[SOURCED].to_numpy() & among(sourced[O.OwnerId], owners)]
 
 
 def recruited_by_quarter(partners: pd.DataFrame, quarters: list[Period]) -> pd.DataFrame:
@@ -108,7 +117,7 @@ def recruited_by_quarter(partners: pd.DataFrame, quarters: list[Period]) -> pd.D
 def sourced_by_quarter(sourced: pd.DataFrame, owners: pd.Index, quarters: list[Period]) -> pd.DataFrame:
     """Per quarter (rows, by name): Amount of the partner-sourced deals `owners` own that were created in it and
     that were won in it (CloseDate)."""
-    theirs = sourced.loc[sourced[SOURCED].to_numpy() & among(sourced[O.OwnerId], owners)]
+    theirs = sourced_by(sourced, owners)
     return pd.DataFrame({"created": [theirs.loc[q.contains(theirs[CREATED_DAY]), O.Amount].sum() for q in quarters],
                          "won": [won_deals(theirs, q)[O.Amount].sum() for q in quarters]},
                         index=[q.name for q in quarters])
@@ -121,7 +130,7 @@ def figures(table: pd.DataFrame, sourced: pd.DataFrame, owners: pd.Index, quarte
     qtd = quarter.through(as_of)
     year = Period(as_of - pd.DateOffset(months=12), as_of, "12 months")
     certified_in_year = table.loc[year.contains(table[CERTIFIED]), DAYS_TO_CERTIFY]
-    theirs = sourced.loc[sourced[SOURCED] & among(sourced[O.OwnerId], owners)]
+    theirs = sourced_by(sourced, owners)
     return {
         "recruited_qtd": int(qtd.contains(table[RECRUITED]).sum()),
         "recruited_goal_quarter": goal,

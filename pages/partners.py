@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from kpi import charts, partners, people
-from kpi.lookup import among
 from kpi.periods import last_quarters
 from kpi.registry import KPIS
 from kpi.schema import Accounts, Opportunities, Users
@@ -76,7 +75,7 @@ else:
 
 st.subheader("Partner-sourced business")
 widgets.cards(figures, [("sourced_pipeline", None), ("sourced_won_qtd", None), ("quiet", None)])
-theirs = view.sourced.loc[view.sourced[partners.SOURCED].to_numpy() & among(view.sourced[O.OwnerId], reps.index)]
+theirs = partners.sourced_by(view.sourced, reps.index)
 st.plotly_chart(charts.partner_sourced_by_quarter(
     partners.sourced_by_quarter(view.sourced, reps.index, quarters),
     f"Partner-sourced pipeline created and won per quarter (to {filters.as_of:%d %b})", currency),

@@ -3,8 +3,8 @@ from kpi.summary, so they hold whatever customers the sample holds)."""
 
 import pandas as pd
 from dashboard_app import signed_in
-from test_partners_page import KAMALA, KAMALA_MAIL, cards, table_with, traces
-from test_team import facts, scorecard  # noqa: F401 - `facts` is a fixture
+from test_partners_page import KAMALA, KAMALA_MAIL, table_with, traces
+from test_team import expected as labelled, facts, scorecard, shown  # noqa: F401 - `facts` is a fixture
 
 from kpi import access
 from kpi.periods import FiscalCalendar
@@ -19,14 +19,14 @@ def view_of(facts, team=None):  # noqa: F811
 
 
 def expected(figures: dict) -> dict[str, str]:
-    return {KPIS[k].label: KPIS[k].format(figures[k], compact=True) for k in CUSTOMER_KEYS}
+    return labelled(pd.Series(figures), *CUSTOMER_KEYS)
 
 
 def test_the_cards_and_tables_are_the_engines(app, facts):  # noqa: F811
     view = view_of(facts)
     at = app("pages/customers.py")
     assert at.title[0].value == "Customers · whole sales floor"
-    assert cards(at) == expected(view.figures)
+    assert shown(at) == expected(view.figures)
     helps = {m.label: m.proto.help for m in at.metric}
     assert helps[KPIS["gross_renewal_rate"].label] == KPIS["gross_renewal_rate"].tooltip()
     # New customers: every one the engine found, the under-performers first, least of the ramp first.
@@ -58,11 +58,11 @@ def test_the_cohort_chart_draws_the_engines_paths_and_ramp(app, facts):  # noqa:
 
 def test_a_team_change_changes_the_figures(app, facts):  # noqa: F811
     at = app("pages/customers.py")
-    everyone = cards(at)
+    everyone = shown(at)
     at.selectbox(key="team").set_value("SMB").run()
     assert not at.exception
     assert at.title[0].value == "Customers · SMB"
-    assert cards(at) == expected(view_of(facts, "SMB").figures) != everyone
+    assert shown(at) == expected(view_of(facts, "SMB").figures) != everyone
     reps, _ = scorecard(facts, "SMB")
     assert set(table_with(at, "booked", "why")["Owner"]) <= set(reps["Name"])
 
@@ -72,7 +72,7 @@ def test_a_rep_sees_only_her_own_customers(app, facts):  # noqa: F811
     view = customer_view(mine, ANCHOR, FiscalCalendar(), pd.Index([KAMALA]), deals_as_of(mine, ANCHOR))
     at = signed_in(KAMALA_MAIL, "pages/customers.py")
     assert at.title[0].value == "Customers · Kamala Perez"
-    assert cards(at) == expected(view.figures)
+    assert shown(at) == expected(view.figures)
     assert {v for d in at.dataframe if "Owner" in d.value for v in d.value["Owner"]} == {"Kamala Perez"}
     assert sorted(table_with(at, "booked", "why")["Id"]) == sorted(view.new.index)
     everyone = view_of(facts).new

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
-from test_team import facts, scorecard  # noqa: F401 - `facts` is a fixture
+from test_team import expected as labelled, facts, scorecard, shown  # noqa: F401 - `facts` is a fixture
 
 from dashboard_app import signed_in
 from kpi import access, partners
@@ -24,12 +24,8 @@ def view_of(facts, team=None):  # noqa: F811
     return partner_view(facts, ANCHOR, FiscalCalendar(), reps.index, deals_as_of(facts, ANCHOR))
 
 
-def cards(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def expected(figures: dict) -> dict[str, str]:
-    return {KPIS[k].label: KPIS[k].format(figures[k], compact=True) for k in CARDS}
+    return labelled(pd.Series(figures), *CARDS)
 
 
 def table_with(at, *columns: str) -> pd.DataFrame:
@@ -53,7 +49,7 @@ def test_the_cards_and_tables_are_the_engines(app, facts):  # noqa: F811
     view = view_of(facts)
     at = app("pages/partners.py")
     assert at.title[0].value == "Partners · whole sales floor"
-    assert cards(at) == expected(view.figures)
+    assert shown(at) == expected(view.figures)
     helps = {m.label: m.proto.help for m in at.metric}
     assert helps[KPIS["overdue_certification"].label] == KPIS["overdue_certification"].tooltip()
     goal = view.figures["recruited_goal_quarter"]
@@ -91,11 +87,11 @@ def test_the_charts_hold_the_engines_counts_and_amounts(app, facts):  # noqa: F8
 
 def test_a_team_change_changes_the_figures(app, facts):  # noqa: F811
     at = app("pages/partners.py")
-    everyone = cards(at)
+    everyone = shown(at)
     at.selectbox(key="team").set_value("SMB").run()
     assert not at.exception
     assert at.title[0].value == "Partners · SMB"
-    assert cards(at) == expected(view_of(facts, "SMB").figures) != everyone
+    assert shown(at) == expected(view_of(facts, "SMB").figures) != everyone
     reps, _ = scorecard(facts, "SMB")
     assert set(table_with(at, "sourced_pipeline")["Owner"]) <= set(reps["Name"])
 
@@ -104,7 +100,7 @@ def test_a_rep_sees_only_her_own_partners(app, facts):  # noqa: F811
     mine = access.restrict(facts, frozenset({KAMALA}))
     at = signed_in(KAMALA_MAIL, "pages/partners.py")
     assert at.title[0].value == "Partners · Kamala Perez"
-    assert cards(at) == expected(partner_view(mine, ANCHOR, FiscalCalendar(), pd.Index([KAMALA]),
+    assert shown(at) == expected(partner_view(mine, ANCHOR, FiscalCalendar(), pd.Index([KAMALA]),
                                               deals_as_of(mine, ANCHOR)).figures)
     owners = {v for d in at.dataframe if "Owner" in d.value for v in d.value["Owner"]}
     assert owners <= {"Kamala Perez"}
