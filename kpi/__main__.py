@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -10,14 +11,16 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
-from kpi import access, charts, customers, partners, people
+from kpi import access, charts, customers, partners, people, plan, plans, ramp
 from kpi.access import SINGLE_USER, Viewer
 from kpi.config import Definitions, SettingsError, settings_file, with_settings
 from kpi.periods import FiscalCalendar, parse_day
-from kpi.registry import ENTRIES, KPIS, SUMMARY_KEYS, Family
+from kpi.registry import ENTRIES, KPIS, PLAN_KEYS, SUMMARY_KEYS, Family
 from kpi.review import weekly_review
 from kpi.schema import Org, Problem
 from kpi.sources import DATE_ORDERS, SourceError, freshness, gaps, import_files, load, store_root
+from kpi.sources.conform import UnusableFile
+from kpi.sources.csv_text import read_text
 from kpi.sources.labels import Mapping
 from kpi.speed import SpeedRules
 from kpi.store import Store, StoreError
@@ -95,12 +98,25 @@ def _table(doc: dict, title: str, currency: str | None) -> str:
     for section, values in sections.items():
         lines = [f"  {KPIS[k].label:32} {KPIS[k].format(v, currency=currency)}" for k, v in values.items()]
         blocks.append(f"\n{section}\n" + "\n".join(lines))
+    ramping = [f"{r['name']} ({r['tenure_months']} of the ramp's months in)" for r in doc["reps"] if r["ramping"]]
+    blocks.append("\nRamping reps: " + (", ".join(ramping) or "none"))
+    if doc["plan"]:
+        lines = pd.DataFrame(doc["plan"])
+        amount = lines["metric"].isin(plan.AMOUNTS)
+        shown = pd.DataFrame({
+            "Team": lines["team"], "Line": [plan.label(m, c) for m, c in zip(lines["metric"], lines["channel"])],
+            **{KPIS[k].label: [(KPIS["revenue_qtd"] if money and k in ("plan_quarter", "actual_qtd") else KPIS[k]).format(
+                v, currency=currency)
+                               for v, money in zip(lines[k], amount)] for k in PLAN_KEYS}})
+        blocks.append(f"\n{Family.PLAN.value}\n{shown.to_string(index=False)}")
     return "\n".join(blocks)
 
 
 def _facts(args: argparse.Namespace) -> tuple[Facts, Viewer]:
     """The source loaded (what it lacked on stderr) and prepared, and who asks: `--viewer`, else everyone."""
     org = load(args.source, args.goals, args.export_tz, store=args.store, day_first=DATE_ORDERS[args.date_order])
+    if args.goals is None:  # a goals file named on the command line wins over the saved plan
+        org, _ = plans.in_force(org, args.store or store_root())
     _report(org)
     settings = args.settings or settings_file(args.store or store_root())
     definitions = with_settings(Definitions(speed=args.speed), settings)
@@ -123,8 +139,9 @@ def _summary(args: argparse.Namespace) -> int:
     facts, viewer = _facts(args)
     _team(facts, viewer, args.team)
     rules = facts.definitions
-    for gap in partners.gaps(facts.org.accounts, rules.partners) + customers.gaps(facts.org.opportunities,
-                                                                                  rules.customers):
+    for gap in (partners.gaps(facts.org.accounts, rules.partners) + customers.gaps(facts.org.opportunities,
+                                                                                   rules.customers)
+                + ramp.gaps(facts.org.users, rules.ramp) + plan.gaps(facts.org.goals, people.teams(facts.people))):
         print(f"note: {gap}", file=sys.stderr)
     as_of = args.as_of or default_as_of(facts)
     calendar = FiscalCalendar(args.fiscal_start)
@@ -268,6 +285,38 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _goals(args: argparse.Namespace) -> int:
+    """Save a goals file as the plan in force (a new version), write the plan in force to one, or list versions."""
+    root = args.store or store_root()
+    if args.action == "history":
+        for v in plans.versions(root):
+            print(f"v{v.number}  {v.saved_at}  {v.saved_by}  {v.rows} rows  (from v{v.based_on}){'  ' + v.note if v.note else ''}")
+        return 0
+    if args.file is None:
+        raise SourceError(f"goals {args.action} needs a file: python -m kpi goals {args.action} FILE --source SRC")
+    facts, _ = _facts(args)
+    if args.action == "export":
+        facts.org.goals.reindex(columns=plans.COLUMNS).to_csv(args.file, index=False, lineterminator="\n")
+        print(f"wrote {len(facts.org.goals)} rows to {args.file}", file=sys.stderr)
+        return 0
+    try:
+        rows, unreadable = read_text(args.file)
+    except (OSError, UnusableFile) as error:
+        raise SourceError(f"{args.file}: {getattr(error, 'problem', error)}") from None
+    if unreadable:
+        raise SourceError("; ".join(str(p) for p in unreadable))
+    try:
+        table = plans.check(rows, facts.people, first_row=int(rows.index[0]) if len(rows) else 2)
+        version = plans.save(root, table, args.by, plans.latest(root), args.note)
+    except plans.PlanError as error:
+        print(f"error: {args.file}: nothing saved:", *error.problems, sep="\n  ", file=sys.stderr)
+        return 2
+    except plans.PlanConflict as error:
+        raise SourceError(str(error)) from None
+    print(f"saved {args.file} as plan version {version.number} ({version.rows} rows)", file=sys.stderr)
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from kpi import bench
     return bench.main(args.folder, args.runs)
@@ -361,6 +410,14 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--out", type=Path, help="folder to write to instead of data/sample")
     g.add_argument("--seed", type=int, default=0)
     g.set_defaults(run=_sample)
+    o = commands.add_parser("goals", help="the plan (goals) in force: import a goals file as a new version, "
+                                           "export it, or list its versions")
+    o.add_argument("action", choices=("import", "export", "history"))
+    o.add_argument("file", type=Path, nargs="?", help="the goals CSV to import or write")
+    _source_options(o, "unused")
+    o.add_argument("--by", default=getpass.getuser(), help="who saves (default: this login's name)")
+    o.add_argument("--note", default="", help="why this version (shown in the history)")
+    o.set_defaults(run=_goals)
     b = commands.add_parser("bench", help="time load and summary on a large generated org")
     b.add_argument("--folder", type=Path, help="where to write the large org (default: a temporary folder)")
     b.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median reported)")

@@ -277,12 +277,13 @@ def restrict(facts: Facts, sees: frozenset[str] | None) -> Facts:
 
 def summary_for(facts: Facts, viewer: Viewer, as_of: pd.Timestamp, calendar: FiscalCalendar,
                 team: str | None = None, simulation: Simulation = Simulation()) -> dict:
-    """The `summary` document as this viewer may see it: the rows of the reps they see, the totals of their team
-    view (for a rep not allowed the leaderboard: every team figure null), and who asked."""
+    """The `summary` document as this viewer may see it: the rows of the reps they see, the totals and plan of
+    their team view (for a rep not allowed the leaderboard: every team figure null, no plan), and who asked."""
     doc = summary(restrict(facts, viewer.sees), as_of, calendar, team, simulation)
-    if viewer.board != viewer.sees:
-        doc["team"] = (summary(restrict(facts, viewer.board), as_of, calendar, team, simulation)["team"]
-                       if viewer.board else dict.fromkeys(doc["team"]))
+    if viewer.board != viewer.sees:  # the team figures (totals and plan) of the team view, or none at all
+        board = summary(restrict(facts, viewer.board), as_of, calendar, team, simulation) if viewer.board else {
+            "team": dict.fromkeys(doc["team"]), "plan": []}
+        doc["team"], doc["plan"] = board["team"], board["plan"]
     if viewer.signed_in:
         doc["viewer"] = {"email": viewer.email, "role": str(viewer.role), "name": viewer.name,
                          "team_totals": viewer.sees_team}

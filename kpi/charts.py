@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from kpi import activity, revenue
+from kpi import activity, plan, ramp, revenue
 from kpi.periods import FiscalCalendar, Period, business_days, business_days_elapsed, last_weeks
 from kpi.pipeline import SIGNS
 from kpi.registry import KPIS, money_sign
@@ -271,3 +271,56 @@ def customer_cohorts(cohorts: pd.DataFrame, ramp: pd.Series, title: str, currenc
     fig.update_xaxes(title="Months since the first deal", dtick=1)
     return _layout(fig, title, f"Bookings to date per customer ({currency or '$'})").update_yaxes(
         tickprefix=money_sign(currency), tickformat="~s", rangemode="tozero")
+
+
+PLAN_COLOURS = {"revenue": "#0072B2", "pipeline_created": "#E69F00", "partners_recruited": "#009E73",
+                "partners_certified": "#44AA99", "new_customers": "#882255", "activities": "#56B4E9",
+                "sal": METRIC_COLOURS["sal"], "sql": METRIC_COLOURS["sql"]}  # one colour per plan metric
+
+
+def plan_attainment(lines: pd.DataFrame, elapsed: float | None, title: str) -> go.Figure:
+    """Attainment of each plan line with a plan (`plan.lines` with a `label`), one bar per line in its metric's
+    colour, labelled 'actual of plan' and the attainment, with the share of the quarter gone as a dashed line:
+    a bar short of it is behind pace."""
+    shown = lines.dropna(subset=[plan.ATTAINMENT]).iloc[::-1]  # the first line on top
+    fig = go.Figure(go.Bar(
+        y=shown["label"], x=shown[plan.ATTAINMENT], orientation="h",
+        marker_color=[PLAN_COLOURS[m] for m in shown[plan.METRIC]], text=shown["text"], textposition="auto",
+        textfont={"size": 16}, hovertemplate="%{y}: %{x:.0%} of plan<extra></extra>", name="Attainment"))
+    if elapsed is not None:  # the line a bar must pass to be on pace (named in the title)
+        fig.add_vline(x=elapsed, line={"color": METRIC_COLOURS["pace"], "dash": "dash", "width": 3})
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(tickfont={"size": 16})
+    return _layout(fig, title, "").update_layout(height=max(300, 60 + 44 * len(shown)), hovermode="closest",
+                                                 showlegend=False)
+
+
+def plan_history(pace: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figure:
+    """Each plan line (rows) per quarter (columns) as a grid of cells coloured by `pace`, blue ahead and orange
+    behind (white on pace), each saying its `text`; an empty cell: no plan or no data."""
+    fig = go.Figure(go.Heatmap(
+        z=pace.to_numpy(dtype=float), x=list(pace.columns), y=list(pace.index), zmin=0, zmax=2,
+        colorscale=[[0, OKABE_ITO[5]], [0.5, "#F7F7F7"], [1, OKABE_ITO[0]]], text=text.to_numpy(),
+        texttemplate="%{text}", textfont={"size": 16}, xgap=3, ygap=3, hoverongaps=False,
+        colorbar={"title": "pace", "tickformat": ".0%"}, hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 16})
+    fig.update_xaxes(side="top", tickfont={"size": 16})
+    return _layout(fig, title, "").update_layout(height=120 + 48 * len(pace), hovermode="closest")
+
+
+def ramp_curves(curve: pd.DataFrame, reps: pd.DataFrame, figure: str, colours: dict[str, str], names: pd.Series,
+                title: str, y_title: str, months: int, currency: str | None = None) -> go.Figure:
+    """One role's ramp curve (`ramp.curve` rows of the role: the median per tenure month) as a dashed black line,
+    and each new rep's own months (`ramp.monthly` rows) in the rep's colour, for one figure, over the `months` of
+    the ramp."""
+    fig = go.Figure()
+    for owner, own in reps.groupby(ramp.OWNER):
+        fig.add_scatter(x=own[ramp.TENURE_MONTH], y=own[figure], name=str(names.get(owner, owner)),
+                        mode="lines+markers", line={"color": colours.get(owner), "width": 4}, marker={"size": 10})
+    fig.add_scatter(x=curve[ramp.TENURE_MONTH], y=curve[figure], name="Team curve (median)", mode="lines+markers",
+                    line={"color": METRIC_COLOURS["target"], "dash": "dash", "width": 3},
+                    customdata=curve[ramp.REPS], hovertemplate="%{y:,.0f} (median of %{customdata} reps)")
+    fig.update_xaxes(title="Tenure month (0: the first month)", dtick=1, range=[-0.3, months - 0.7])
+    money = figure in ("pipeline_created", "won")
+    return _layout(fig, title, y_title).update_yaxes(rangemode="tozero", tickformat="~s" if money else ",d",
+                                                     tickprefix=money_sign(currency) if money else "")

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from kpi.activity import ActivityRules
+from kpi.channels import ChannelRules
 from kpi.customers import CustomerRules
 from kpi.funnel import StageRules
 from kpi.partners import PartnerRules
 from kpi.pipeline import HygieneRules
+from kpi.ramp import RampRules
 from kpi.speed import SpeedRules
 
 
@@ -26,6 +28,8 @@ class Definitions:
     hygiene: HygieneRules = field(default_factory=HygieneRules)
     partners: PartnerRules = field(default_factory=PartnerRules)
     customers: CustomerRules = field(default_factory=CustomerRules)
+    channels: ChannelRules = field(default_factory=ChannelRules)
+    ramp: RampRules = field(default_factory=RampRules)
     default_time_zone: str = "UTC"
 
 
@@ -41,21 +45,25 @@ def settings_file(store: Path) -> Path:
     return Path(os.environ.get("KPI_SETTINGS") or store / SETTINGS_FILE)
 
 
+SECTIONS = ("partners", "customers", "channels", "ramp")  # settings.toml sections: fields of Definitions
+
+
 def with_settings(definitions: Definitions, path: Path) -> Definitions:
-    """`definitions` with the [partners] and [customers] sections of the settings file at `path` (none: as
-    they are). Each key is a field of PartnerRules or CustomerRules, typed as its default (README "Settings")."""
+    """`definitions` with the SECTIONS of the settings file at `path` (none: as they are). Each key is a field
+    of that section's rules (PartnerRules, CustomerRules, ChannelRules, RampRules), typed as its default
+    (README "Settings")."""
     if not path.is_file():
         return definitions
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise SettingsError(f"{path}: not TOML ({error})") from None
-    unknown = set(doc) - {"partners", "customers"}
+    unknown = set(doc) - set(SECTIONS)
     if unknown:
-        raise SettingsError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; the sections are [partners] "
-                            "and [customers]")
+        raise SettingsError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; the sections are "
+                            + ", ".join(f"[{name}]" for name in SECTIONS))
     return replace(definitions, **{section: _rules(getattr(definitions, section), doc[section], f"{path} [{section}]")
-                                   for section in ("partners", "customers") if section in doc})
+                                   for section in SECTIONS if section in doc})
 
 
 def _rules(rules, values: dict, where: str):
@@ -67,9 +75,12 @@ def _rules(rules, values: dict, where: str):
             raise SettingsError(f"{where}: unknown key {key!r}; the keys are {', '.join(known)}")
         default = known[key]
         if isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise SettingsError(f"{where}: {key} must be a list of texts, like {list(default)!r}")
-            value = tuple(value)
+            numbers = all(isinstance(v, float) for v in default)
+            kinds = (int, float) if numbers else (str,)
+            if not isinstance(value, list) or not all(isinstance(v, kinds) and not isinstance(v, bool) for v in value):
+                raise SettingsError(f"{where}: {key} must be a list of {'numbers' if numbers else 'texts'}, like "
+                                    f"{list(default)!r}")
+            value = tuple(float(v) for v in value) if numbers else tuple(value)
         elif isinstance(default, bool) or not isinstance(value, type(default)) and not (
                 isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
             raise SettingsError(f"{where}: {key} must be like {default!r}, not {value!r}")

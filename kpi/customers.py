@@ -12,7 +12,7 @@ import pandas as pd
 from kpi.activity import DAY, ROW
 from kpi.lookup import among, remap
 from kpi.periods import Period
-from kpi.revenue import closed_deals, ratio, won_deals
+from kpi.revenue import closed_deals, ratio
 from kpi.schema import Accounts, Activities, Opportunities
 
 A, O = Accounts, Opportunities

@@ -16,13 +16,15 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
+from kpi import plan
+from kpi.channels import CHANNEL
 from kpi.registry import KPIS, money_sign
 from kpi.review import MONEY, WEEKLY_LABELS, Review
 from kpi.schema import Users
 
 # The fixed order: these sections, then one slide per rep (figures keyed by rep id).
 TITLES = {"headline": "Team headline", "weekly": "This week vs last week", "goals": "Who hit their goals",
-          "wins": "Wins of the week", "risks": "Risks"}
+          "wins": "Wins of the week", "risks": "Risks", "plan": "Quarterly plan"}
 HEADLINE = ("attainment", "pace", "projection", "revenue_qtd", "forecast_p50", "forecast_p_quota")
 ROWS_PER_SLIDE = 12  # longer tables continue on the next slide, so the text stays legible
 RISK_ROWS = 6
@@ -40,7 +42,8 @@ _kaleido_started = False
 
 def deck_bytes(review: Review, freshness: str, currency: str | None = None,
                figures: dict[str, go.Figure] | None = None) -> bytes:
-    """The review as a 16:9 .pptx: team headline, this week vs last, goals hit, wins, risks, one slide per rep.
+    """The review as a 16:9 .pptx: team headline, this week vs last, goals hit, wins, risks, the quarter's plan
+    against actual, one slide per rep.
     `freshness` (e.g. "pulled 12 minutes ago") goes in every slide's footer with the as-of date; `figures`
     maps a section name ("headline", "weekly", ...) or a rep id to a plotly figure placed beside its text."""
     figures = figures or {}
@@ -97,6 +100,13 @@ def deck_bytes(review: Review, freshness: str, currency: str | None = None,
     page, body = slide(TITLES["risks"], figures.get("risks"))
     _risks(page, body, review, currency)
 
+    lines = review.plan.loc[review.plan["quarter"].eq(review.quarter) & review.plan[plan.PLAN].notna()]
+    table_slides("plan", f"{TITLES['plan']}: {review.quarter}", ["Team", "Line", "Plan", "Actual", "Attain.", "Pace"],
+                 [[str(r[plan.TEAM]), plan.label(r[plan.METRIC], r[CHANNEL]), _line(r[plan.METRIC], r[plan.PLAN], sign),
+                   _line(r[plan.METRIC], r[plan.ACTUAL], sign), KPIS["attainment"].format(r[plan.ATTAINMENT]),
+                   KPIS["pace"].format(r[plan.PACE])] for _, r in lines.iterrows()],
+                 f"No plan is set for {review.quarter}")
+
     for rep, row in review.reps.iterrows():
         page, body = slide(str(row[Users.Name]), figures.get(str(rep)))
         left, top, width, height = body
@@ -146,6 +156,11 @@ def change_text(change: float, sign: str = "") -> str:
 
 def _count(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:,.0f}"
+
+
+def _line(metric: str, value: float, sign: str) -> str:
+    """A plan line's plan or actual: money for revenue and pipeline, else a count."""
+    return "—" if pd.isna(value) else _money(value, sign) if metric in plan.AMOUNTS else _count(value)
 
 
 def _money(value: float, sign: str) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from kpi.ids import to_18
 from kpi.people import ROLE
-from kpi.schema import Goals, Users
+from kpi.schema import TEAM_OWNER, Goals, Users
 
 G, U = Goals, Users
 # Columns of the resolved-targets table (`user_targets`).
@@ -17,7 +17,9 @@ _BY_USER, _BY_ROLE, _BY_EVERYONE = 2, 1, 0
 
 
 def _matches(goals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """Every (goal row, user) pair the row's owner names, with how specific the naming is."""
+    """Every (goal row, user) pair the row's owner names, with how specific the naming is. A team's own plan
+    line ('team:<team>') names no user."""
+    goals = goals.loc[~is_team_row(goals)]
     owner = goals[G.owner].str.strip()
     rows = goals.assign(_order=np.arange(len(goals)), _id=to_18(owner.where(owner.str.match(r"^005\w{12}(\w{3})?$"))),
                         _email=owner.str.lower().where(owner.str.contains("@")), _role=owner.str.lower())
@@ -32,15 +34,18 @@ def _matches(goals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
                .assign(**{RANK: _BY_ROLE}))
     everyone = plain.loc[plain["_role"] == "*"].merge(users[[U.Id]], how="cross").assign(**{RANK: _BY_EVERYONE})
     matched = pd.concat([by_id, by_email, by_role, everyone], ignore_index=True)
-    return matched.rename(columns={U.Id: USER_ID})[[USER_ID, G.metric, G.period, G.target, RANK, "_order"]]
+    return matched.rename(columns={U.Id: USER_ID})[[USER_ID, G.metric, G.period, G.target, G.channel, G.quarter,
+                                                    RANK, "_order"]]
+
+
+def is_team_row(goals: pd.DataFrame) -> pd.Series:
+    """Rows that set a team's own plan line (owner 'team:<team>')."""
+    return goals[G.owner].str.strip().str.casefold().str.startswith(TEAM_OWNER)
 
 
 def user_targets(goals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """Each user's target per (metric, period): the most specific row naming the user wins, decided separately
-    for each (metric, period); among rows equally specific, the later row in the file. No row, no target."""
-    matched = _matches(goals, people).sort_values([RANK, "_order"])
-    best = matched.drop_duplicates([USER_ID, G.metric, G.period], keep="last")
-    return best.drop(columns="_order").reset_index(drop=True)
+    """Every goal row each user is named by, with how specifically (`target` picks the one in force)."""
+    return _matches(goals, people).sort_values([RANK, "_order"], kind="stable").reset_index(drop=True)
 
 
 def named_users(goals: pd.DataFrame, people: pd.DataFrame) -> pd.Index:
@@ -49,7 +54,33 @@ def named_users(goals: pd.DataFrame, people: pd.DataFrame) -> pd.Index:
     return pd.Index(matched.loc[matched[RANK] > _BY_EVERYONE, USER_ID].unique())
 
 
-def target(targets: pd.DataFrame, metric: str, period: str) -> pd.Series:
-    """User id -> target for one metric and period (users without one are absent)."""
-    rows = targets.loc[(targets[G.metric] == metric) & (targets[G.period] == period)]
-    return rows.set_index(USER_ID)[G.target]
+def _in_force(rows: pd.DataFrame, metric: str, period: str, quarter: str | None, channel: str | None) -> pd.DataFrame:
+    """The rows for one metric, period and channel (None: rows without one) that hold in `quarter` (rows without
+    a quarter hold in every one; None: only those), a row naming the quarter ahead of one that does not."""
+    picked = rows.loc[(rows[G.metric] == metric) & (rows[G.period] == period)
+                      & (rows[G.channel].isna() if channel is None else rows[G.channel].eq(channel))
+                      & (rows[G.quarter].isna() | rows[G.quarter].eq(quarter))]
+    return picked.assign(_dated=picked[G.quarter].notna())
+
+
+def target(targets: pd.DataFrame, metric: str, period: str, *, quarter: str | None,
+           channel: str | None = None) -> pd.Series:
+    """User id -> target for one metric, period and channel in a fiscal quarter (users without one are absent):
+    the most specific owner wins, decided separately for each (metric, period, channel); among rows equally
+    specific, one naming the quarter beats one that does not, then the later row in the file. No row, no target."""
+    rows = _in_force(targets, metric, period, quarter, channel).sort_values([RANK, "_dated", "_order"], kind="stable")
+    return rows.drop_duplicates(USER_ID, keep="last").set_index(USER_ID)[G.target].rename(None)
+
+
+def team_of_row(goals: pd.DataFrame) -> pd.Series:
+    """The team a 'team:<team>' row names (as written, stripped); NaN on other rows."""
+    owner = goals[G.owner].str.strip()
+    return owner.str[len(TEAM_OWNER):].str.strip().where(is_team_row(goals))
+
+
+def team_targets(goals: pd.DataFrame, metric: str, *, quarter: str, channel: str | None = None) -> pd.Series:
+    """Team name -> the team's own quarterly plan line for a metric and channel: its 'team:<team>' rows, one
+    naming the quarter ahead of one that does not, then the later row in the file."""
+    rows = goals.assign(_team=team_of_row(goals), _order=np.arange(len(goals))).dropna(subset="_team")
+    rows = _in_force(rows, metric, "quarter", quarter, channel).sort_values(["_dated", "_order"], kind="stable")
+    return rows.drop_duplicates("_team", keep="last").set_index("_team")[G.target].rename_axis(None).rename(None)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kpi import customers, forecast, partners
+from kpi import customers, forecast, partners, plan, ramp
 
 
 class Unit(StrEnum):
@@ -39,6 +39,7 @@ class Family(StrEnum):
     PIPELINE = "Pipeline and forecast"
     PARTNERS = "Partners"
     CUSTOMERS = "Customers and retention"
+    PLAN = "Plan and ramp"
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _money(value: float, sign: str) -> str:
 
 
 _ACT, _FUN, _REV, _PIPE = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE, Family.PIPELINE
-_PART, _CUST = Family.PARTNERS, Family.CUSTOMERS
+_PART, _CUST, _PLAN = Family.PARTNERS, Family.CUSTOMERS, Family.PLAN
 _DEALS, _LEADS, _LEAD_WORK = ("Opportunity",), ("Lead",), ("Lead", "Task")
 _UP, _DOWN, _NEUTRAL = Direction.HIGHER, Direction.LOWER, Direction.NEUTRAL
 _ACCOUNTS = ("Account",)
@@ -329,6 +330,16 @@ ENTRIES: tuple[KPI, ...] = (
     KPI("churned_qtd", "Churned customers QTD", _CUST, Unit.COUNT, Grain.QTD, _DOWN,
         "accounts with a renewal lost in the quarter to date and no renewal won in it",
         "Customers lost at renewal; other won deals do not offset a lost renewal.", needs=_DEALS),
+    KPI("plan_quarter", "Plan", _PLAN, Unit.COUNT, Grain.QUARTER, _NEUTRAL,
+        "the quarter's target of a plan line: a team line of the goals file (owner team:<team>), else the sum of "
+        "its reps' quarter goals (revenue: their quotas)", plan.RULE),
+    KPI("actual_qtd", "Actual QTD", _PLAN, Unit.COUNT, Grain.QTD, _UP,
+        "what the plan line counts, over the quarter to date (revenue: won Amount by channel; partners, customers, "
+        "activities, SALs, SQLs: records)", plan.RULE),
+    KPI("tenure_months", "Tenure (months)", _PLAN, Unit.COUNT, Grain.DAY, _NEUTRAL,
+        "whole calendar months from the rep's hire day to the as-of date", ramp.RULE),
+    KPI("ramping", "Ramping", _PLAN, Unit.COUNT, Grain.DAY, _NEUTRAL,
+        "a rep in tenure months 0 to 5 (team: how many of its reps are)", ramp.RULE),
 )
 
 KPIS: dict[str, KPI] = {entry.name: entry for entry in ENTRIES}
@@ -349,5 +360,9 @@ SUMMARY_KEYS: tuple[str, ...] = (
 # The top-level `partners` and `customers` sections of `python -m kpi summary` (DESIGN.md), in contract order.
 PARTNER_KEYS: tuple[str, ...] = ("recruited_qtd", "recruited_goal_quarter", "certified_qtd", "overdue_certification",
                                  "median_days_to_certify", "sourced_pipeline", "sourced_won_qtd", "quiet")
+# The keys of each object of the top-level `plan` list besides team, metric and channel (DESIGN.md), and the
+# per-rep ramp keys, which the scorecard does not compute (summary.plan_view, summary.ramp_status).
+PLAN_KEYS: tuple[str, ...] = ("plan_quarter", "actual_qtd", "attainment", "pace")
+RAMP_KEYS: tuple[str, ...] = ("tenure_months", "ramping")
 CUSTOMER_KEYS: tuple[str, ...] = ("new_12m", "underperforming", "renewals_due_quarter", "renewals_won_qtd",
                                   "renewals_lost_qtd", "gross_renewal_rate", "churned_qtd")

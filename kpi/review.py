@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi import pipeline, revenue, speed
+from kpi import pipeline, plan, revenue, speed
 from kpi.periods import FiscalCalendar, iso_week
 from kpi.schema import Opportunities, Users
-from kpi.summary import Facts, deals_as_of, lead_work, scorecard, waterfall
+from kpi.summary import Facts, deals_as_of, lead_work, plan_views, scorecard, waterfall
 
 O = Opportunities
 HEADLINE = ("revenue_qtd", "quota_quarter", "attainment", "pace", "projection", "forecast_p50", "forecast_p_quota")
@@ -42,6 +42,8 @@ class Review:
     waterfall: dict[str, float]  # last week's open pipeline to this week's (pipeline.waterfall)
     slipping: pd.DataFrame  # deals pushed out of the quarter this week (the waterfall's pushed_out bar)
     sla_breaches: pd.DataFrame  # MQLs of this week worked later than the SLA (or still waiting past it)
+    plan: pd.DataFrame  # plan.lines of the teams, the quarter under way and the four before ('quarter' column)
+    rep_plan: pd.DataFrame  # plan.lines of the reps, the quarter under way ('rep': the rep's name)
 
 
 def _week_figures(deals: pd.DataFrame, as_of: pd.Timestamp, owners: pd.Index) -> pd.DataFrame:
@@ -82,6 +84,8 @@ def weekly_review(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = 
     behind = reps.loc[reps["pace"] < BEHIND_PACE, [Users.Name, "pace", "attainment", "revenue_qtd", "quota_quarter"]]
     totals, moved = waterfall(facts, as_of, calendar, reps.index)
     speeds, _ = lead_work(facts, as_of, calendar, reps.index)
+    views = plan_views(facts, as_of, calendar, reps.index, deals)
+    quarters = pd.concat({v.quarter.name: v.teams for v in views}, names=["quarter"]).reset_index(0)
     breaches = speeds.loc[speeds[speed.BREACH] & week.contains(speeds[speed.MQL_AT].dt.tz_convert(None).dt.normalize())]
     return Review(
         as_of=as_of, quarter=calendar.quarter(as_of).name, team_name=team or floor, reps=reps,
@@ -90,4 +94,11 @@ def weekly_review(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = 
         behind_pace=behind.sort_values("pace"), waterfall=totals,
         slipping=moved.loc[moved["bar"] == "pushed_out"].assign(rep=lambda f: f[O.OwnerId].map(names)),
         sla_breaches=breaches.assign(rep=breaches["OwnerId"].map(names)),
+        plan=_said(quarters).reset_index(drop=True),
+        rep_plan=_said(views[-1].reps).assign(rep=lambda f: f[plan.TEAM].map(names)),
     )
+
+
+def _said(lines: pd.DataFrame) -> pd.DataFrame:
+    """The plan lines with something to say: a plan, or an actual other than 0."""
+    return lines.loc[lines[plan.PLAN].notna() | lines[plan.ACTUAL].fillna(0).ne(0)]

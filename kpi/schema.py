@@ -58,6 +58,7 @@ class Users(pa.DataFrameModel):
     Title: Series[str] = _col(Kind.TEXT, "Job title; the role when UserRole is not given")
     TimeZoneSidKey: Series[str] = _col(Kind.TIME_ZONE, "IANA time zone of the user's 'today'")
     CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the user was created")
+    Hire_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Day the rep started (when [ramp] hire_date_field names it)")
 
     class Config:
         strict = True
@@ -151,6 +152,7 @@ class Opportunities(pa.DataFrameModel):
     LeadSource: Series[str] = _col(Kind.TEXT, "Lead source")
     PrimaryPartnerAccountId: Series[str] = _col(Kind.ID, "Primary partner account (partner relationship management)")
     PartnerAccountId: Series[str] = _col(Kind.ID, "Partner account")
+    Sales_Channel__c: Series[str] = _col(Kind.TEXT, "Direct, Reseller or Service Provider, when no partner decides")
 
     class Config:
         strict = True
@@ -255,8 +257,21 @@ class GoalPeriod(StrEnum):
     QUARTER = "quarter"
 
 
+class Channel(StrEnum):
+    """How a deal was sold (kpi.channels decides each deal's)."""
+
+    DIRECT = "direct"
+    RESELLER = "reseller"
+    SERVICE_PROVIDER = "service_provider"
+
+
+TEAM_OWNER = "team:"  # a goals row whose owner is 'team:<team name>' sets that team's own plan line
+
+
 class Goals(pa.DataFrameModel):
-    """goals.csv: targets Salesforce has no object for. owner = a User Id, an email, a role name or '*'."""
+    """goals.csv: targets Salesforce has no object for. owner = a User Id, an email, a role name, '*', or
+    'team:<team>' (a team's quarterly plan line); channel (revenue only) and quarter ('FY2026 Q4') are optional:
+    without a quarter a row holds in every quarter."""
 
     owner: Series[str] = _col(Kind.TEXT, "User Id, email, role name or *", required=True, nullable=False)
     metric: Series[str] = _col(Kind.TEXT, "What is counted", required=True, nullable=False,
@@ -264,6 +279,10 @@ class Goals(pa.DataFrameModel):
     period: Series[str] = _col(Kind.TEXT, "day, week, month or quarter", required=True, nullable=False,
                                isin=[p.value for p in GoalPeriod])
     target: Series[float] = _col(Kind.NUMBER, "Target for one period", required=True, nullable=False, ge=0)
+    channel: Series[str] = _col(Kind.TEXT, "direct, reseller or service_provider (revenue rows only)",
+                                isin=[c.value for c in Channel])
+    quarter: Series[str] = _col(Kind.TEXT, "Fiscal quarter the row holds in ('FY2026 Q4'); empty: every quarter",
+                                str_matches=r"^FY\d{4} Q[1-4]$")
 
     class Config:
         strict = True

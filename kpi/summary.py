@@ -7,10 +7,11 @@ from functools import partial
 
 import pandas as pd
 
-from kpi import activity, customers, forecast, funnel, goals, partners, people, pipeline, revenue, speed
+from kpi import activity, channels, customers, forecast, funnel, goals, partners, people, pipeline, plan, ramp, revenue, speed
 from kpi.config import Definitions
 from kpi.lookup import among, remap
-from kpi.periods import FiscalCalendar, Period, Windows, elapsed_share
+from kpi.periods import (FiscalCalendar, Period, Windows, elapsed_share, iso_week, last_quarters, month,
+                         single_day)
 from kpi.registry import KPIS, SUMMARY_KEYS, TARGETS, Unit
 from kpi.schema import Accounts, Activities, Leads, Opportunities, Org, Quotas, Users
 
@@ -89,10 +90,9 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     counts = pd.concat([today, week, stage_week, stage_month, _funnel_qtd(facts, w),
                         measured[speed.BREACHES], speed.untouched_counts(untouched), deals,
                         open_deals], axis=1).reindex(reps.index).fillna(0)
-    targets = pd.DataFrame({key: goals.target(facts.targets, *goal) for key, goal in TARGETS.items()})
-    targets = targets.reindex(reps.index)
-    targets["quota_quarter"] = revenue.quota(facts.org.quotas, w.quarter,
-                                             goals.target(facts.targets, "revenue", "quarter")).reindex(reps.index)
+    in_quarter = partial(goals.target, facts.targets, quarter=w.quarter.name)
+    targets = pd.DataFrame({key: in_quarter(*goal) for key, goal in TARGETS.items()}).reindex(reps.index)
+    targets["quota_quarter"] = quota_of(facts, w.quarter).reindex(reps.index)
     predicted = _forecast(facts, deals_then, w, calendar, reps.index, targets["quota_quarter"], simulation)
     pooled = pd.concat([speed.pooled_speed_figures(speeds, reps.index)[_SPEED], predicted.loc[forecast.TEAM]])
     table = pd.concat([reps[[U.Name, people.TEAM]], counts, targets,
@@ -106,6 +106,12 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
 
 
 _SPEED = [speed.MEDIAN, speed.P90]
+
+
+def quota_of(facts: Facts, quarter: Period) -> pd.Series:
+    """Owner -> revenue quota for a quarter: ForecastingQuota, else the goals' revenue quarter target in force."""
+    return revenue.quota(facts.org.quotas, quarter, goals.target(facts.targets, "revenue", "quarter",
+                                                                 quarter=quarter.name))
 
 
 def _forecast(facts: Facts, deals_then: pd.DataFrame, w: Windows, calendar: FiscalCalendar, owners: pd.Index,
@@ -186,14 +192,173 @@ def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fiscal
     deals = deals_as_of(facts, as_of)
     reps, team_figures = scorecard(facts, as_of, calendar, team, simulation, deals)
     keys = list(SUMMARY_KEYS)
-    rows = reps[[U.Name, people.TEAM, *keys]].rename(columns={U.Name: "name"}).rename_axis("id").reset_index()
+    tenure = ramp_status(facts, as_of).reindex(reps.index)
+    rows = pd.concat([reps[[U.Name, people.TEAM, *keys]], tenure], axis=1).rename(columns={U.Name: "name"})
+    records = _json_records(rows.rename_axis("id").reset_index())
+    for record, ramping in zip(records, tenure[RAMPING]):  # a JSON true/false, not a number
+        record[RAMPING] = bool(ramping)
     everyone = whole_org_deals(facts, as_of, deals)
     return {"as_of": f"{as_of:%Y-%m-%d}", "fiscal_quarter": calendar.quarter(as_of).name,
-            "reps": _json_records(rows),
+            "reps": records,
             "team": {**_json_records(team_figures[keys].to_frame().T)[0],
+                     TENURE: None, RAMPING: int(tenure[RAMPING].sum()),
                      "waterfall": waterfall(facts, as_of, calendar, reps.index)[0]},
             "partners": partner_view(facts, as_of, calendar, reps.index, deals, everyone).figures,
-            "customers": customer_view(facts, as_of, calendar, reps.index, deals, everyone).figures}
+            "customers": customer_view(facts, as_of, calendar, reps.index, deals, everyone).figures,
+            "plan": plan_figures(plan_view(facts, as_of, calendar.quarter(as_of), reps.index,
+                                           delivered(facts, as_of, deals, everyone)).teams)}
+
+
+TENURE, RAMPING = "tenure_months", "ramping"
+
+
+def ramp_status(facts: Facts, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per user: whole tenure months on `as_of` (NA without a hire day) and whether they are ramping."""
+    rules = facts.definitions.ramp
+    tenure = ramp.tenure_months(ramp.hire_days(facts.people, facts.org.users, rules), as_of)
+    return pd.DataFrame({TENURE: tenure, RAMPING: ramp.ramping(tenure, rules)})
+
+
+def with_ramped_targets(reps: pd.DataFrame, team_row: pd.Series, facts: Facts, as_of: pd.Timestamp,
+                        calendar: FiscalCalendar = FiscalCalendar()) -> tuple[pd.DataFrame, pd.Series]:
+    """The scorecard (`scorecard`'s rows and team row) with every target and quota of a ramping rep scaled to
+    its ramped share over the target's own period (ramp.ramped_target: the whole day, ISO week, month or
+    quarter), and the rates and the team's sums recomputed from them."""
+    rules, quarter = facts.definitions.ramp, calendar.quarter(as_of)
+    periods = {"day": single_day(as_of), "week": iso_week(as_of), "month": month(as_of), "quarter": quarter}
+    hire = ramp.hire_days(facts.people, facts.org.users, rules).reindex(reps.index)
+    ramping = ramp_status(facts, as_of)[RAMPING].reindex(reps.index, fill_value=False)
+    scaled = reps.copy()
+    for column in _TARGET_COLUMNS:
+        period = periods[TARGETS[column][1]] if column in TARGETS else quarter
+        scaled[column] = ramp.ramped_target(reps[column], hire, period, rules).where(ramping, reps[column])
+    share = elapsed_share(quarter, as_of)
+    scaled = _cohort_rates(revenue.with_rates(scaled, share))
+    pooled = team_row[[*_SPEED, *forecast.FORECAST_COLUMNS]]
+    return scaled, _team_row(scaled, pooled, share)
+
+
+@dataclass(frozen=True)
+class RampView:
+    """New reps against their role's ramp curve (the Plan page's ramp section)."""
+
+    hire: pd.Series  # rep id -> hire day
+    status: pd.DataFrame  # ramp_status of the reps
+    monthly: pd.DataFrame  # ramp.monthly: each rep's complete tenure months inside the data
+    curve: pd.DataFrame  # ramp.curve per role
+    firsts: pd.DataFrame  # ramp.firsts: days to the first SQL and the first won deal
+    data_start: pd.Timestamp  # the first day every export covers
+
+
+def data_start(facts: Facts, deals: pd.DataFrame) -> pd.Timestamp:
+    """The first day that activities, leads and deals all cover: a tenure month before it would count a rep's
+    activities before the exports begin as none."""
+    firsts = [facts.activities[activity.DAY].min(), facts.stages[funnel.DAY].min(), deals[revenue.CREATED_DAY].min()]
+    known = [day for day in firsts if pd.notna(day)]
+    return max(known) if known else pd.NaT
+
+
+def ramp_view(facts: Facts, as_of: pd.Timestamp, owners: pd.Index, deals: pd.DataFrame) -> RampView:
+    """The ramp of `owners` on `as_of` (`deals`: `deals_as_of` that day); curves over `owners` by role."""
+    rules = facts.definitions.ramp
+    hire = ramp.hire_days(facts.people, facts.org.users, rules).reindex(owners)
+    start = data_start(facts, deals)
+    monthly = ramp.monthly(hire, as_of, start, facts.activities, facts.stages, revenue.known_on(deals, as_of),
+                           rules.months)
+    roles = facts.people.set_index(U.Id)[people.ROLE]
+    return RampView(hire, ramp_status(facts, as_of).reindex(owners), monthly, ramp.curve(monthly, roles),
+                    ramp.firsts(hire, facts.stages.loc[facts.stages[funnel.DAY] <= as_of],
+                                revenue.known_on(deals, as_of)), start)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """One quarter's plan against what it delivered, for a set of reps (the Plan page, the summary's `plan`)."""
+
+    quarter: Period
+    window: Period  # the quarter through the as-of date
+    teams: pd.DataFrame  # plan.lines per team
+    reps: pd.DataFrame  # plan.lines per rep (the `team` column holds the rep's id)
+    delivered: plan.Delivered
+
+
+def delivered(facts: Facts, as_of: pd.Timestamp, deals: pd.DataFrame,
+              everyone: pd.DataFrame | None = None) -> plan.Delivered:
+    """What plan actuals count on `as_of` (`deals`: `deals_as_of` that day; `everyone`: `whole_org_deals`, from
+    which customers' first deals are read, the same for whoever looks)."""
+    rules, org = facts.definitions, facts.org
+    known = channels.channel_of(revenue.known_on(deals, as_of), org.opportunity_partners, facts.whole_org.accounts,
+                                rules.channels, rules.partners)
+    logged = facts.activities.loc[facts.activities[activity.CREATED_DAY] <= as_of]
+    return plan.Delivered(
+        data_start(facts, deals), known, logged, facts.stages,
+        partners.partner_accounts(org.accounts, people.zones(facts.people), as_of, rules.partners),
+        customers.customers(whole_org_deals(facts, as_of, deals) if everyone is None else everyone,
+                            facts.whole_org.accounts, as_of, rules.customers))
+
+
+def plan_view(facts: Facts, as_of: pd.Timestamp, quarter: Period, owners: pd.Index,
+              done: plan.Delivered) -> PlanView:
+    """The plan of `quarter` (the as-of date's or an earlier one) for `owners` and their teams, against what
+    `done` holds through the as-of date (unknown for a quarter that ended before every export begins). Pace is
+    measured on the quarter's business days elapsed by then."""
+    window = quarter.through(as_of)
+    actual = plan.actuals(done, window, owners)
+    if quarter.end < done.since:
+        actual[:] = float("nan")
+    rep_plans = plan.rep_plans(facts.targets, quota_of(facts, quarter), quarter.name, owners)
+    teams = people.teams_of(facts.people).reindex(owners)
+    share = elapsed_share(quarter, as_of)
+    return PlanView(quarter, window,
+                    plan.lines(plan.team_plans(facts.org.goals, rep_plans, teams, quarter.name),
+                               actual.groupby(teams).sum(min_count=1), share),
+                    plan.lines(rep_plans, actual, share), done)
+
+
+# What the records behind a plan line show, per metric: the record's id and name, then what it was counted by.
+_PLAN_RECORDS = {
+    "revenue": [Opportunities.Id, Opportunities.Name, Opportunities.StageName, Opportunities.Amount,
+                Opportunities.CloseDate, channels.CHANNEL],
+    "pipeline_created": [Opportunities.Id, Opportunities.Name, Opportunities.StageName, Opportunities.Amount,
+                         revenue.CREATED_DAY, channels.CHANNEL],
+    "partners_recruited": [Accounts.Id, Accounts.Name, Accounts.Type, partners.RECRUITED, partners.CERTIFIED],
+    "partners_certified": [Accounts.Id, Accounts.Name, Accounts.Type, partners.RECRUITED, partners.CERTIFIED],
+    "new_customers": [Accounts.Id, Accounts.Name, customers.FIRST_DEAL],
+    "activities": [Activities.Id, Activities.Subject, Activities.WhoId, activity.KIND, activity.DAY],
+    "sal": [funnel.LEAD_ID, funnel.STAGE, funnel.DAY], "sql": [funnel.LEAD_ID, funnel.STAGE, funnel.DAY]}
+
+
+def plan_records(facts: Facts, view: PlanView, metric: str, channel: str | None, owners: pd.Index) -> pd.DataFrame:
+    """The records a plan line's actual counts for `owners` in the view's quarter to date (plan.records), with
+    their owner's id: what the page lists under the line."""
+    rows = plan.records(view.delivered, metric, channel, view.window)
+    rows = rows.loc[among(rows[plan.OWNER], owners)]
+    if metric == "activities":
+        rows = activity.details(rows, facts.org.activities, [Activities.Id, Activities.Subject, Activities.WhoId])
+    return rows[[*_PLAN_RECORDS[metric], plan.OWNER, plan.VALUE]].reset_index(drop=True)
+
+
+PLAN_QUARTERS = 5  # the quarter under way and the four before it (the Plan page, the review's plan sheet)
+
+
+def plan_views(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index,
+               deals: pd.DataFrame, quarters: int = PLAN_QUARTERS) -> list[PlanView]:
+    """`plan_view` of the `quarters` whole fiscal quarters up to the one holding `as_of`, oldest first (`deals`:
+    `deals_as_of` that day)."""
+    done = delivered(facts, as_of, deals)
+    return [plan_view(facts, as_of, calendar.quarter(q.start), owners, done)
+            for q in last_quarters(calendar, as_of, quarters)]
+
+
+def plan_figures(lines: pd.DataFrame) -> list[dict]:
+    """The summary's `plan`: one object per team and line (DESIGN.md), counts as whole numbers."""
+    keys = [plan.TEAM, plan.METRIC, channels.CHANNEL, plan.PLAN, plan.ACTUAL, plan.ATTAINMENT, plan.PACE]
+    rows = lines[keys].astype(object).where(lines[keys].notna(), None)
+    for column in (plan.PLAN, plan.ACTUAL):  # a whole count as an int (JSON 3, not 3.0); unknown stays null
+        values = lines[column]
+        whole = ~lines[plan.METRIC].isin(plan.AMOUNTS) & values.notna() & values.mod(1).eq(0)
+        rows.loc[whole, column] = [int(v) for v in values[whole]]
+    return rows.to_dict("records")
 
 
 @dataclass(frozen=True)
@@ -216,7 +381,8 @@ def partner_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, ow
     every = sourced if facts.population is None else partners.sourcing(
         whole_org_deals(facts, as_of) if everyone is None else everyone, facts.whole_org.opportunity_partners, rules)
     table = partners.partner_table(mine, sourced, quarter, as_of, rules, every)
-    goal = goals.target(facts.targets, "partners_recruited", "quarter").reindex(owners).sum(min_count=1)
+    goal = goals.target(facts.targets, "partners_recruited", "quarter", quarter=quarter.name).reindex(owners).sum(
+        min_count=1)
     section = partners.figures(table, sourced, owners, quarter, as_of, None if pd.isna(goal) else float(goal))
     return PartnerView(table, sourced, section if facts.org.has("Account") else dict.fromkeys(section))
 
@@ -379,10 +545,9 @@ def backtest(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisca
     """The forecast replayed over the `quarters` ended quarters before the one holding `as_of`
     (forecast.backtest, with the deals as they stood from pipeline.state_at and each quarter's quotas). For one
     viewer's facts: the forecasts of the reps they see, replayed on the whole org as the live forecast is."""
-    def quota_of(quarter: Period) -> pd.Series:
-        return revenue.quota(facts.org.quotas, quarter, goals.target(facts.targets, "revenue", "quarter"))
     past = forecast.measured_quarters(calendar, calendar.quarter(as_of), quarters)
     owners = None if facts.population is None else people.reps(facts.people).index
     return forecast.backtest(facts.whole_org.opportunities, facts.whole_org.opportunity_history, past,
-                             partial(pipeline.state_at, meanings=facts.meanings), calendar, quota_of, owners=owners,
+                             partial(pipeline.state_at, meanings=facts.meanings), calendar, partial(quota_of, facts),
+                             owners=owners,
                              every_weeks=every_weeks, trials=simulation.trials, seed=simulation.seed)

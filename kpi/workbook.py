@@ -18,7 +18,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi import activity, people
+from kpi import activity, people, plan
+from kpi.channels import CHANNEL
 from kpi.exports import FORMULA_STARTS
 from kpi.periods import FiscalCalendar, last_weeks
 from kpi.registry import KPIS, SUMMARY_KEYS, Unit
@@ -27,7 +28,8 @@ from kpi.schema import Opportunities, Users
 from kpi.summary import Facts, records_behind
 
 O = Opportunities
-SHEETS = ("Team", "Reps", "Activities by day", "SAL and SQL", "Revenue", "This week", "Wins", "Risks", "About")
+SHEETS = ("Team", "Reps", "Activities by day", "SAL and SQL", "Revenue", "This week", "Wins", "Risks", "Plan",
+          "Plan by rep", "About")
 ACTIVITY_WEEKS = 4
 FORMATS = {Unit.COUNT: "General", Unit.CURRENCY: "#,##0", Unit.PERCENT: "0%", Unit.MULTIPLE: '0.0"x"',
            Unit.HOURS: "0.0"}
@@ -135,6 +137,18 @@ def _risks(review: Review) -> tuple[pd.DataFrame, dict]:
                    "Quota": money, "Amount": money, "Business hours": FORMATS[Unit.HOURS]}
 
 
+def _plan(lines: pd.DataFrame, first: dict[str, pd.Series]) -> tuple[pd.DataFrame, dict]:
+    """Plan lines (plan.lines) as a sheet: the `first` columns, the line, plan and actual (money or a count, per
+    line), attainment, pace and projection."""
+    money = [FORMATS[Unit.CURRENCY if m in plan.AMOUNTS else Unit.COUNT] for m in lines[plan.METRIC]]
+    frame = pd.DataFrame({**first, "Line": [plan.label(m, c) for m, c in zip(lines[plan.METRIC], lines[CHANNEL])],
+                          "Plan": lines[plan.PLAN], "Actual": lines[plan.ACTUAL],
+                          "Attainment": lines[plan.ATTAINMENT], "Pace": lines[plan.PACE],
+                          "Projection": lines[plan.PROJECTION]})
+    return frame, {"Plan": money, "Actual": money, "Projection": money, "Attainment": _format("attainment"),
+                   "Pace": _format("pace")}
+
+
 def _about(review: Review, freshness: str, currency: str | None) -> tuple[pd.DataFrame, dict]:
     rows = [("As of", review.as_of), ("Fiscal quarter", review.quarter), ("Team", review.team_name),
             ("Data freshness", freshness), ("Amounts in", currency or "the org's corporate currency")]
@@ -207,10 +221,12 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, formats: dict) -> No
 def workbook_bytes(review: Review, facts: Facts, calendar: FiscalCalendar, freshness: str,
                    currency: str | None = None) -> bytes:
     """The review as an .xlsx: the team row, the reps, activities by day, the SAL/SQL leads and the revenue deals
-    behind the numbers, this week against last, wins, risks, and what it is as of (SHEETS, in that order)."""
+    behind the numbers, this week against last, wins, risks, the quarterly plan against actual (the teams' last
+    five quarters, the reps' quarter under way), and what it is as of (SHEETS, in that order)."""
     tables = [_team(review), _reps(review), _activities(review, facts), _stage_leads(review, facts, calendar),
               _revenue(review, facts, calendar), _this_week(review), _wins(review), _risks(review),
-              _about(review, freshness, currency)]
+              _plan(review.plan, {"Quarter": review.plan["quarter"], "Team": review.plan[plan.TEAM]}),
+              _plan(review.rep_plan, {"Rep": review.rep_plan["rep"]}), _about(review, freshness, currency)]
     book = Workbook()
     book.remove(book.active)
     for title, (frame, formats) in zip(SHEETS, tables):

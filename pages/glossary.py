@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpi import access, customers, forecast, partners, pipeline
+from kpi import access, channels, customers, forecast, partners, pipeline, plan, ramp
 from kpi.registry import ENTRIES, Family
 from ui import state
 
@@ -25,7 +25,8 @@ METHODS = {"Deals as they stood": pipeline.STATE_RULE, "Last week to this week (
            "Forecast simulation": forecast.METHOD, "Win rate by stage": forecast.WIN_RATE_RULE,
            "Close-date slip rate": forecast.SLIP_RULE, "Run-rate of deals not yet created": forecast.RUN_RATE_RULE,
            "Who sees what": access.ROLE_RULE, "Whose records a viewer's figures use": access.SCOPE_RULE,
-           "Partners": partners.RULE, "Customers and retention": customers.RULE}
+           "Partners": partners.RULE, "Customers and retention": customers.RULE, "Sales channel": channels.RULE,
+           "Quarterly plan": plan.RULE, "New-rep ramp": ramp.RULE}
 shown = {title: text for title, text in METHODS.items() if not search or search in f"{title} {text}".lower()}
 if shown:
     st.header("Methods")

@@ -7,7 +7,7 @@ from kpi import activity, charts, funnel, people, revenue
 from kpi.periods import last_weeks
 from kpi.registry import KPIS
 from kpi.schema import Users
-from kpi.summary import deals_as_of, qualifies, records_behind, sells
+from kpi.summary import RAMPING, TENURE, deals_as_of, qualifies, ramp_status, records_behind, sells
 from ui import data, state, widgets
 
 filters = state.current()
@@ -24,8 +24,12 @@ quarter = filters.calendar.quarter(filters.as_of)
 
 widgets.header(rep[Users.Name], filters)
 role, manager = person[people.ROLE], person[people.MANAGER]
+tenure = ramp_status(facts, filters.as_of).reindex(owner).iloc[0]
+ramping = (f" · ramping: {tenure[TENURE]} of {facts.definitions.ramp.months} months in (the leaderboard can use "
+           "ramped targets)" if tenure[RAMPING] else "")
 st.markdown(f"**{person[people.TEAM]}** · {role if pd.notna(role) else 'no role'} · "
-            f"reports to {manager if pd.notna(manager) else 'nobody'} · days counted in {person[people.TIME_ZONE]}")
+            f"reports to {manager if pd.notna(manager) else 'nobody'} · days counted in {person[people.TIME_ZONE]}"
+            + ramping)
 
 
 def section(title: str, cards: list[tuple[str, str | None]], per_row: int = 3) -> bool:

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import access, charts, people, summary
+from kpi import access, charts, people, plans, summary
 from kpi.access import Viewer
 from kpi.config import Definitions, SettingsError, settings_file, with_settings
 from kpi.periods import FiscalCalendar
@@ -57,9 +57,11 @@ class Source:
         return freshness(Store(store_root()).imports(), pd.Timestamp.now(tz="UTC")) if self.name == "store" else None
 
     def version(self) -> str:
-        """Changes when the data or the settings change (files edited, an import committed), so it is read again."""
+        """Changes when the data, the settings or the saved plan change (files edited, an import committed, a
+        plan saved), so it is read again."""
         settings = settings_file(store_root())
-        return self._data_version() + (f";settings:{settings.stat().st_mtime_ns}" if settings.is_file() else "")
+        return (self._data_version() + (f";settings:{settings.stat().st_mtime_ns}" if settings.is_file() else "")
+                + ("" if self.goals else f";plan:{plans.latest(store_root())}"))
 
     def _data_version(self) -> str:
         if self.name == "store":
@@ -80,6 +82,8 @@ def _facts(source: Source, version: str) -> Facts:
     org = load(source.name, Path(source.goals) if source.goals else None, source.export_zone,
                progress=lambda done, step: bar.progress(0.9 * done, text=f"{step}…"),
                day_first=DATE_ORDERS[source.date_order])
+    if not source.goals:  # a goals file named in KPI_GOALS wins over the plan saved in the app
+        org, _ = plans.in_force(org, store_root())
     bar.progress(0.9, text="Working out each record's day, stage and owner…")
     try:
         speed = SpeedRules.with_sla(source.sla_hours)
@@ -193,6 +197,23 @@ def accounts(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[
     per filter set (the Partners and Customers pages)."""
     use = loaded()
     return _accounts(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan(_facts: Facts, source: Source, version: str, scope: frozenset[str] | None, as_of: str, fiscal_start: int,
+          team: str | None) -> tuple[list[summary.PlanView], summary.RampView]:
+    when = pd.Timestamp(as_of)
+    owners = people.reps(_facts.people, team, when).index
+    deals = summary.deals_as_of(_facts, when)
+    return (summary.plan_views(_facts, when, FiscalCalendar(fiscal_start), owners, deals),
+            summary.ramp_view(_facts, when, owners, deals))
+
+
+def plan(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[list[summary.PlanView], summary.RampView]:
+    """The plan against actuals of the last summary.PLAN_QUARTERS quarters (oldest first) and the new reps' ramp,
+    for the reps of these filters that this viewer may see, computed once per filter set (the Plan page)."""
+    use = loaded()
+    return _plan(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team)
 
 
 @st.cache_data(show_spinner="Putting the weekly review together…", max_entries=32)

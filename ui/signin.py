@@ -28,6 +28,7 @@ PAGES = {
     "funnel": ("pages/funnel.py", "Lead funnel", ":material/filter_alt:"),
     "partners": ("pages/partners.py", "Partners", ":material/handshake:"),
     "customers": ("pages/customers.py", "Customers", ":material/storefront:"),
+    "plan": ("pages/plan.py", "Plan", ":material/flag:"),
     "review": ("pages/review.py", "Weekly review", ":material/co_present:"),
     "glossary": ("pages/glossary.py", "Glossary", ":material/menu_book:"),
     "data": ("pages/data.py", "Data", ":material/folder_open:"),
@@ -96,12 +97,14 @@ def notice_for(viewer: Viewer, notice: str | None) -> str | None:
 
 def navigation(viewer: Viewer) -> StreamlitPage:
     """The pages this viewer gets: admins (and single-user mode) all; managers all but Data; reps their own
-    views, and the Team page only when the admin lets reps see their team's leaderboard."""
+    views (not the weekly review or the plan), and the Team page only when the admin lets reps see their team's
+    leaderboard."""
     names = list(PAGES)
     if viewer.role is not Role.ADMIN:
         names.remove("data")
     if viewer.role is Role.REP:
         names.remove("review")  # the team meeting's screen
+        names.remove("plan")  # the manager's plan for the team
         if not viewer.sees_team:
             names.remove("team")
     return st.navigation([st.Page(PAGES[n][0], title=PAGES[n][1], icon=PAGES[n][2], default=i == 0)

@@ -29,7 +29,7 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "Id": ("User ID",), "Name": ("Full Name", "User: Full Name"), "Email": ("Email",),
         "IsActive": ("Active",), "UserType": ("User Type",), "UserRoleId": ("Role", "Role ID"),
         "ManagerId": ("Manager", "Manager ID"), "Department": ("Department",), "Title": ("Title",),
-        "TimeZoneSidKey": ("Time Zone",), "CreatedDate": ("Created Date", "Create Date"),
+        "TimeZoneSidKey": ("Time Zone",), "CreatedDate": ("Created Date", "Create Date"), "Hire_Date__c": ("Hire Date",),
     },
     "user_roles": {"Id": ("Role ID",), "Name": ("Role Name", "Role")},
     "activities": {
@@ -61,6 +61,7 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "IsClosed": ("Closed",), "IsWon": ("Won",), "ForecastCategoryName": ("Forecast Category",),
         "Type": ("Type", "Opportunity Type"), "LeadSource": ("Lead Source",),
         "PrimaryPartnerAccountId": ("Primary Partner Account ID",), "PartnerAccountId": ("Partner Account ID",),
+        "Sales_Channel__c": ("Sales Channel",),
     },
     "opportunity_history": {
         "OpportunityId": ("Opportunity ID",), "Field": ("Field / Event", "Field/Event"), "DataType": ("Data Type",),

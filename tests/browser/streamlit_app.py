@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "screenshots"
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
 CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-                           return charts.length === n && charts.every(e => e.querySelector('.js-plotly-plot g.trace')); }"""
+                           return charts.length === n && charts.every(e => e.querySelector('.js-plotly-plot g.trace, .js-plotly-plot .hm')); }"""
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
-from kpi import charts
+from kpi import charts, plan
 from kpi.deck import change_text, deck_bytes
 from kpi.periods import FiscalCalendar
 from kpi.pipeline import SIGNS
@@ -19,7 +19,8 @@ from kpi.summary import default_as_of, prepare, summary
 
 TEAM = "SMB"
 FRESH = "pulled 12 minutes ago"
-FIXED = ["Team headline: SMB, FY2026 Q4", "This week vs last week", "Who hit their goals", "Wins of the week", "Risks"]
+FIXED = ["Team headline: SMB, FY2026 Q4", "This week vs last week", "Who hit their goals", "Wins of the week", "Risks",
+         "Quarterly plan: FY2026 Q4"]
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +61,19 @@ def test_the_deck_is_16_by_9_with_the_sections_in_order_and_one_slide_per_rep(de
     goals = ["Who hit their goals"] if goals_pages == 1 else \
         [f"Who hit their goals ({i}/{goals_pages})" for i in range(1, goals_pages + 1)]
     assert titles(deck) == [*FIXED[:2], *goals, *FIXED[3:], *review.reps[Users.Name]]
+
+
+def test_the_plan_slide_lists_the_quarters_plan_lines_as_the_review_has_them(deck, sample):
+    review = sample[2]
+    rows = table_rows(next(s for s in deck.slides if s.shapes.title.text_frame.text == FIXED[-1]))
+    lines = review.plan.loc[review.plan["quarter"].eq("FY2026 Q4") & review.plan["plan_quarter"].notna()]
+    assert rows[0] == ["Team", "Line", "Plan", "Actual", "Attain.", "Pace"]
+    assert [r[:2] for r in rows[1:]] == [["SMB", plan.label(m, c)] for m, c in zip(lines["metric"], lines["channel"])]
+    revenue = lines.loc[lines["metric"].eq("revenue") & lines["channel"].isna()].iloc[0]
+    # The quota line: plan and actual in dollars, attainment and pace as the registry writes them.
+    assert rows[1][2:] == [f"${revenue['plan_quarter']:,.0f}", f"${revenue['actual_qtd']:,.0f}",
+                           KPIS["attainment"].format(revenue["attainment"]), KPIS["pace"].format(revenue["pace"])]
+    assert review.team["quota_quarter"] == revenue["plan_quarter"]  # the same quota as the headline's
     assert len(review.reps) > 1
 
 
@@ -87,7 +101,7 @@ def test_the_headline_numbers_are_text_equal_to_the_summary(deck, sample):
         assert tile(slide, KPIS[name].label) == KPIS[name].format(team[name])
     box = next(s for s in slide.shapes if s.name == "Tile: Attainment")
     assert box.text_frame.paragraphs[1].runs[0].font.size >= Pt(24)
-    assert tile(slide, "Attainment") == "58%" and tile(slide, "Projection") == "$1,048,215"
+    assert tile(slide, "Attainment") == "57%" and tile(slide, "Projection") == "$1,042,631"
 
 
 def test_the_headline_uses_the_currency_given(sample):
@@ -103,7 +117,7 @@ def test_the_weekly_table_equals_the_review(deck, sample):
     assert [r[0] for r in rows[1:]] == [WEEKLY_LABELS[m] for m in weekly.index]
     a = dict(zip(weekly.index, rows[1:]))
     assert a["activities_week"][1:] == ["302", "365", "▼ −63"]
-    assert a["pipeline_created_week"][1:] == ["$132,600", "$147,700", "▼ −$15,100"]
+    assert a["pipeline_created_week"][1:] == ["$80,300", "$116,500", "▼ −$36,200"]
     assert a["sal_week"][3] == "■ 0"
     for metric, row in a.items():
         money = "$" if metric in ("pipeline_created_week", "won_week") else ""
@@ -131,7 +145,7 @@ def test_the_goals_table_says_hit_or_not_as_text(deck, sample):
 def test_wins_and_an_empty_week(deck, sample):
     review = sample[2]
     wins = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Wins of the week")
-    assert table_rows(wins)[1] == ["Michael Yilmaz", "Cedar & Pine Veterinary - Renewal 2026", "$6,100", "2026-11-24"]
+    assert table_rows(wins)[1] == ["Elena Clarke", "Frontier Media Co. - New Business", "$11,800", "2026-11-23"]
     none = Presentation(io.BytesIO(deck_bytes(replace(review, wins=review.wins.iloc[0:0]), FRESH)))
     slide = next(s for s in none.slides if s.shapes.title.text_frame.text == "Wins of the week")
     assert not any(s.has_table for s in slide.shapes)
@@ -141,10 +155,10 @@ def test_wins_and_an_empty_week(deck, sample):
 def test_the_risks_slide_lists_reps_behind_deals_slipping_and_sla_breaches(deck):
     slide = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Risks")
     texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
-    assert "Behind pace: 3" in texts and "Deals slipping: 1 ($10,900)" in texts and "MQLs breaching SLA: 0" in texts
+    assert "Behind pace: 3" in texts and "Deals slipping: 2 ($23,300)" in texts and "MQLs breaching SLA: 0" in texts
     cells = [c for s in slide.shapes if s.has_table for row in s.table.rows for c in
              (cell.text_frame.text for cell in row.cells)]
-    assert "Leila Lewis" in cells and "Oak Street Labs Partners - New Business" in cells
+    assert "Leila Lewis" in cells and "Appalachian Engineering Holdings - New Business" in cells
 
 
 def test_a_rep_slide_has_their_numbers_and_weekly_changes(deck, sample):

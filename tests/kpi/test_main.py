@@ -335,3 +335,76 @@ def test_settings_change_the_partner_rules_and_a_bad_one_is_named(capsys, tmp_pa
     settings.write_text("[partners]\ndeadline = 30\n")
     code, out, err = run(capsys, "summary", "--source", "sample", "--settings", str(settings))
     assert (code, out) == (2, "") and "[partners]: unknown key 'deadline'; the keys are types," in err
+
+
+def test_summary_has_the_plan_and_the_ramp(capsys):
+    code, out, _ = run(capsys, "summary", "--source", "sample", "--team", "SMB")
+    doc = json.loads(out)
+    lines = {(p["metric"], p["channel"]): p for p in doc["plan"]}
+    assert {p["team"] for p in doc["plan"]} == {"SMB"}
+    # The quota line is the team's quota against its revenue QTD; the channels split that revenue.
+    revenue = lines[("revenue", None)]
+    assert (revenue["plan_quarter"], revenue["actual_qtd"]) == (doc["team"]["quota_quarter"], doc["team"]["revenue_qtd"])
+    assert sum(lines[("revenue", c)]["actual_qtd"] for c in ("direct", "reseller", "service_provider")) == \
+        pytest.approx(revenue["actual_qtd"])
+    # The sample's SMB plan for FY2026 Q4 (goals.csv team:SMB rows): attainment and pace from them.
+    reseller = lines[("revenue", "reseller")]
+    assert reseller["plan_quarter"] == 20_000
+    assert reseller["attainment"] == pytest.approx(reseller["actual_qtd"] / 20_000)
+    assert reseller["pace"] == pytest.approx(reseller["attainment"] / (39 / 66))
+    assert isinstance(lines[("new_customers", None)]["actual_qtd"], int)
+    assert {r["name"]: r["tenure_months"] for r in doc["reps"] if r["ramping"]} == {"Layla Hughes": 1}
+
+
+def test_a_goals_file_imported_is_the_plan_in_force_and_exports_back(capsys, tmp_path):
+    exported = tmp_path / "plan.csv"
+    assert run(capsys, "goals", "export", str(exported), "--source", "sample")[0] == 0
+    plan = pd.read_csv(exported, keep_default_na=False)
+    assert list(plan.columns) == ["owner", "metric", "period", "target", "channel", "quarter"]
+    raised = plan.assign(target=plan["target"].where(
+        ~((plan["owner"] == "team:SMB") & (plan["channel"] == "reseller") & (plan["quarter"] == "FY2026 Q4")), 40_000))
+    raised.to_csv(exported, index=False)
+    code, _, err = run(capsys, "goals", "import", str(exported), "--source", "sample", "--by", "sofia",
+                       "--note", "Q4 revision")
+    assert code == 0 and "saved" in err and "version 1" in err
+    code, out, _ = run(capsys, "summary", "--source", "sample", "--team", "SMB")
+    reseller = next(p for p in json.loads(out)["plan"] if p["channel"] == "reseller")
+    assert reseller["plan_quarter"] == 40_000
+    code, out, _ = run(capsys, "goals", "history", "--source", "sample")
+    assert out.startswith("v1  ") and "sofia  53 rows  (from v0)  Q4 revision" in out
+    # Exported again, the plan in force is what was imported (the round trip keeps every row).
+    again = tmp_path / "again.csv"
+    run(capsys, "goals", "export", str(again), "--source", "sample")
+    assert pd.read_csv(again, keep_default_na=False).equals(pd.read_csv(exported, keep_default_na=False))
+
+
+def test_a_bad_goals_file_is_refused_whole_and_the_plan_in_force_stays(capsys, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("owner,metric,period,target,channel,quarter\nteam:SMB,revenue,quarter,1000,reseller,FY2026 Q4\n")
+    assert run(capsys, "goals", "import", str(good), "--source", "sample")[0] == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("owner,metric,period,target,channel,quarter\n"
+                   "team:Nowhere,revenue,quarter,1000,reseller,FY2026 Q4\n"  # line 2: no such team
+                   "SMB Account Manager,sal,week,-3,,\n"  # line 3: negative
+                   "ghost@example.com,revenue,quarter,ten,,\n"  # line 4: no such user, not a number
+                   "*,calls,day,5,resale,\n")  # line 5: no such channel, and not on revenue
+    code, _, err = run(capsys, "goals", "import", str(bad), "--source", "sample")
+    assert code == 2
+    assert err.splitlines() == [
+        f"error: {bad}: nothing saved:",
+        "  row 2, owner: no team Nowhere (teams: ADR, Mid-Market, SMB)",
+        "  row 3, target: -3 is negative",
+        "  row 4, owner: no user has the email ghost@example.com",
+        "  row 4, target: 'ten' is not a number",
+        "  row 5, channel: 'resale' is not one of direct, reseller, service_provider",
+        "  row 5, channel: only revenue is planned by channel"]
+    _, out, _ = run(capsys, "goals", "history", "--source", "sample")
+    assert out.count("\n") == 1  # still the one good version
+
+
+def test_a_missing_hire_date_field_is_a_note_not_a_failure(capsys, tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[ramp]\nhire_date_field = "Start_Date__c"\n')
+    code, out, err = run(capsys, "summary", "--source", "sample", "--settings", str(settings))
+    assert code == 0 and "note: User.Start_Date__c" in err and "mapping.toml [users]" in err
+    assert {r["tenure_months"] for r in json.loads(out)["reps"]} == {None}

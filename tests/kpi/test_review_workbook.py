@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from factories import org, uid, user
+from kpi import plan
 from kpi.periods import FiscalCalendar
 from kpi.registry import KPIS
 from kpi.review import weekly_review
@@ -150,3 +151,29 @@ def test_formula_like_text_stays_text(hostile):
 def test_negative_numbers_stay_numbers(sample):
     changes = column(sample[2]["This week"], "Change")
     assert all(c.data_type == "n" for c in changes) and any(c.value < 0 for c in changes)
+
+
+def test_the_plan_sheets_are_the_summarys_plan_and_the_quarters_before(sample, doc):
+    book = sample[2]
+    rows = table(book["Plan"])
+    now = [r for r in rows if r["Quarter"] == "FY2026 Q4"]
+    # The quarter under way, line by line, as `summary --team SMB` says it (lines with a plan or an actual).
+    said = [p for p in doc["plan"] if p["plan_quarter"] is not None or p["actual_qtd"]]
+    assert [(r["Team"], r["Line"]) for r in now] == [("SMB", plan.label(p["metric"], p["channel"])) for p in said]
+    for r, p in zip(now, said):
+        assert (r["Plan"], r["Actual"]) == (p["plan_quarter"], pytest.approx(p["actual_qtd"]))
+        assert r["Attainment"] == (pytest.approx(p["attainment"]) if p["attainment"] is not None else None)
+    # Five quarters, oldest first; money lines formatted as money, rates as percentages.
+    assert list(dict.fromkeys(r["Quarter"] for r in rows)) == ["FY2025 Q4", "FY2026 Q1", "FY2026 Q2", "FY2026 Q3",
+                                                              "FY2026 Q4"]
+    sheet = book["Plan"]
+    headers = [c.value for c in sheet[1]]
+    first = sheet.cell(row=2 + [r["Line"] for r in rows].index("Revenue"), column=headers.index("Plan") + 1)
+    assert first.number_format == "#,##0"
+    rated = 2 + next(i for i, r in enumerate(rows) if r["Attainment"] is not None)
+    assert sheet.cell(row=rated, column=headers.index("Attainment") + 1).number_format == "0%"
+    # Per rep: each SMB rep's lines of the quarter under way.
+    reps = table(book["Plan by rep"])
+    assert {r["Rep"] for r in reps} <= {r["name"] for r in doc["reps"]}
+    quota = {r["Rep"]: r["Plan"] for r in reps if r["Line"] == "Revenue"}
+    assert quota == {r["name"]: r["quota_quarter"] for r in doc["reps"] if r["quota_quarter"] is not None}

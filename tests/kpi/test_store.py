@@ -57,7 +57,8 @@ def sample_row(name: str, n: int, empty: bool) -> dict:
     """Row n of a table with a value of its type in every column, or None in every nullable one."""
     values = {"str": uid("a0X", n), "bool": True, "float64": 2.5, "datetime64[us]": "2026-11-24",
               "datetime64[us, UTC]": "2026-11-24T15:30:00Z"}
-    special = {"metric": "calls", "period": "week", "IsoCode": "EUR", "CurrencyIsoCode": "EUR"}  # values the goals and rates checks accept
+    special = {"metric": "calls", "period": "week", "channel": "reseller", "quarter": "FY2026 Q4", "IsoCode": "EUR",
+               "CurrencyIsoCode": "EUR"}  # values the goals and rates checks accept
     columns = TABLES[name].columns()
     return {c: special.get(c, values[str(dtype)]) if not (empty and columns[c].nullable) else None
             for c, dtype in TABLES[name].empty().dtypes.items()}

@@ -261,3 +261,66 @@ def test_deal_figures_read_the_deals_as_they_stood_on_the_as_of_day():
         (0.0, None, 9_000.0, 9_000.0)
     assert records_behind(facts, "coverage", pd.Index([R1]), pd.Timestamp("2026-11-10"))["Id"].tolist() == [deal]
     assert (now["revenue_qtd"], now["win_rate"]) == (9_000.0, 1.0)
+
+
+N, V = user(21), user(22)  # a rep hired on Monday 5 October 2026 and one hired in January 2025
+
+
+def ramp_org(**more):
+    ny = "America/New_York"
+    return org(
+        users=[{"Id": N, "Name": "New Nia", "IsActive": True, "Department": "SMB", "Title": "AE", "TimeZoneSidKey": ny,
+                "CreatedDate": "2026-10-05T15:00:00Z", "Hire_Date__c": "2026-06-01"},
+               {"Id": V, "Name": "Vet Vic", "IsActive": True, "Department": "SMB", "Title": "AE", "TimeZoneSidKey": ny,
+                "CreatedDate": "2025-01-10T15:00:00Z"}],
+        quotas=[{"Id": uid("0J9", 1), "QuotaOwnerId": N, "StartDate": "2026-10-01", "QuotaAmount": 60_000},
+                {"Id": uid("0J9", 2), "QuotaOwnerId": V, "StartDate": "2026-10-01", "QuotaAmount": 90_000}],
+        opportunities=[{"Id": uid("006", 1), "OwnerId": N, "Amount": 9_000, "IsClosed": True, "IsWon": True,
+                        "CloseDate": "2026-11-10", "CreatedDate": "2026-10-20T15:00:00Z"},
+                       {"Id": uid("006", 2), "OwnerId": V, "Amount": 45_000, "IsClosed": True, "IsWon": True,
+                        "CloseDate": "2026-11-12", "CreatedDate": "2026-09-20T15:00:00Z"}],
+        goals=[{"owner": "*", "metric": "calls", "period": "day", "target": 20}], **more)
+
+
+def test_tenure_and_ramping_per_rep_from_the_hire_day():
+    doc = summary(prepare(ramp_org()), AS_OF)
+    reps = {r["name"]: r for r in doc["reps"]}
+    # Nia: created 5 Oct (New York); month 1 began 5 Nov, month 2 begins 5 Dec: 1 whole month, ramping (< 6).
+    # Vic: created 10 Jan 2025; 10 Nov 2026 began month 22.
+    assert (reps["New Nia"]["tenure_months"], reps["New Nia"]["ramping"]) == (1, True)
+    assert (reps["Vet Vic"]["tenure_months"], reps["Vet Vic"]["ramping"]) == (22, False)
+    assert doc["team"]["tenure_months"] is None and doc["team"]["ramping"] == 1  # how many of the team ramp
+    assert json.loads(json.dumps(doc))["reps"][0]["ramping"] in (True, False)  # a JSON boolean, not 0/1
+
+
+def test_a_configured_hire_date_field():
+    from kpi.ramp import RampRules
+    facts = prepare(ramp_org(), Definitions(ramp=RampRules(hire_date_field="Hire_Date__c")))
+    reps = {r["name"]: r for r in summary(facts, AS_OF)["reps"]}
+    # Nia's Hire_Date__c 1 June: 1 Nov began month 5, still ramping; Vic has none: unknown, not ramping.
+    assert (reps["New Nia"]["tenure_months"], reps["New Nia"]["ramping"]) == (5, True)
+    assert (reps["Vet Vic"]["tenure_months"], reps["Vet Vic"]["ramping"]) == (None, False)
+
+
+def test_a_rep_hired_mid_quarter_is_measured_against_a_ramped_target():
+    from kpi.summary import with_ramped_targets
+    facts = prepare(ramp_org())
+    reps, team = scorecard(facts, AS_OF)
+    ramped, ramped_team = with_ramped_targets(reps, team, facts, AS_OF)
+    # FY2026 Q4 has 66 business days. Nia's share of her 60,000 quota on each (default shares 20/40/60%...):
+    #   1-2 Oct, before her hire day:            2 days x 0.0
+    #   5 Oct - 4 Nov, tenure month 0:          23 days x 0.2 = 4.6
+    #   5 Nov - 4 Dec, month 1:                 22 days x 0.4 = 8.8
+    #   5 Dec - 31 Dec, month 2:                19 days x 0.6 = 11.4   (2 + 23 + 22 + 19 = 66)
+    # ramped quota = 60,000 x 24.8 / 66 = 22,545.45...; attainment = 9,000 / that; pace = attainment / (39/66).
+    quota = 60_000 * 24.8 / 66
+    assert ramped.loc[N, "quota_quarter"] == pytest.approx(quota)
+    assert ramped.loc[N, "attainment"] == pytest.approx(9_000 / quota)
+    assert ramped.loc[N, "pace"] == pytest.approx(9_000 / quota / SHARE)
+    assert reps.loc[N, "attainment"] == pytest.approx(9_000 / 60_000)  # the full target, for comparison
+    # Today (Tuesday 24 Nov) is in month 1: her 20 calls a day become 20 x 0.4 = 8.
+    assert ramped.loc[N, "calls_target_day"] == pytest.approx(8)
+    # Vic is past ramp: unchanged. The team sums the ramped targets: 90,000 + 22,545.45; won 54,000.
+    assert ramped.loc[V, "quota_quarter"] == 90_000 and ramped.loc[V, "calls_target_day"] == 20
+    assert ramped_team["quota_quarter"] == pytest.approx(90_000 + quota)
+    assert ramped_team["attainment"] == pytest.approx(54_000 / (90_000 + quota))

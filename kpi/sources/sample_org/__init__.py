@@ -11,13 +11,30 @@ How the org behaves (the facts the KPI engine is exercised with):
 - People, in this order (User ids depend only on the position, never on the seed): VP Inside Sales; the ADR,
   SMB and Mid-Market managers; the active ADRs; one ADR who left on `OrgShape.departure` (IsActive false,
   still owns old leads and tasks); the SMB account managers (the last one hired `new_hire_weeks` before the
-  anchor); the mid-market AEs (the last one has no ForecastingQuota: a goals.csv `revenue` row instead);
-  'Automated Process' (UserType AutomatedProcess); 'Marketing Ops' (writes the marketing-automation status
-  changes: MQL, re-MQL and the recycling of untouched MQLs).
+  anchor); the mid-market AEs (the second-to-last one hired `mm_hire_weeks` before it; the last one has no
+  ForecastingQuota: a goals.csv `revenue` row instead); 'Automated Process' (UserType AutomatedProcess);
+  'Marketing Ops' (writes the marketing-automation status changes: MQL, re-MQL and the recycling of untouched
+  MQLs).
+- The two new hires (with the default shape: the SMB rep hired on 2026-10-13, six weeks before the anchor, and
+  the mid-market AE hired on 2026-08-11, fifteen weeks before it): User.CreatedDate is the day before the hire
+  day and they own nothing dated before it (no existing customers or partners, no deal, account, activity or
+  meeting booking earlier; leads are converted to them from a week after it); their activities ramp up over
+  three weeks; their ForecastingQuota starts in the month after the hire month, at 50%, then 75%, then 100% of
+  a full month (`people.ramp_months`).
+- Three more reps took over an existing book inside the data's span (`book_takeovers`: the third ADR on
+  2026-04-06, the third SMB rep on 2026-04-13, the second mid-market AE on 2026-05-11): only their
+  User.CreatedDate says so (the records before it stand for the book); their first months are what the ramp
+  curves of their roles are the median of, beside the new hires'.
 - Performance by design, in the anchor's quarter (pace = attainment / elapsed share): SMB rep 1 and
   mid-market AE 1 well ahead (~1.45 / ~1.35), SMB rep 2 and mid-market AE 2 well behind (~0.45 / ~0.40),
-  the others between 0.85 and 1.15, the new hire ~0.6 of a ramped quota; ADR 1 is the busiest ADR, the
+  the others between 0.85 and 1.15, the new hires ~0.6 of a ramped quota; ADR 1 is the busiest ADR, the
   last active ADR the quietest (and the one whose calls/day goal is set by email).
+- goals.csv (owner, metric, period, target, channel, quarter): goals that hold in every quarter (no channel,
+  no quarter), then the teams' plan for the anchor's quarter and the one before ('team:<team>' rows, period
+  quarter, e.g. 'FY2026 Q4'): SMB and Mid-Market revenue by channel (direct, reseller, service_provider),
+  pipeline created, partners recruited and certified and new customers; ADR activities, SAL and SQL. The
+  earlier quarter's lines sit within about -15%..+20% of what it delivered, the anchor quarter's within about
+  ±15% of its full-quarter run rate, so some lines run ahead and some behind (`goals._plan`).
 - Leads: statuses 'Open - Not Contacted', 'MQL' / 'Marketing Qualified', 'Working - Contacted',
   'SAL' / 'Sales Accepted', 'SQL', 'Closed - Converted', 'Closed - Not Converted', 'Recycled'.
   Queues 'Inbound Lead Queue' and 'Partner Lead Queue'. LeadHistory starts at `history_start` (midnight
@@ -27,8 +44,9 @@ How the org behaves (the facts the KPI engine is exercised with):
 
 The parts, run in this order on one shared `core.OrgState`: `people`, `leads` (with `lead_owners`), `deals`,
 `deal_history`, `activities`, then `partners` (the partner programme: added last, from its own random stream,
-so it changes nothing the others made but Account.Type of two partners); then `tables` and `goals` turn the
-arrays into CSV frames. `vocabulary` holds the
+so it changes nothing the others made but Account.Type of two partners and, where a team won nothing through a
+reseller or a service provider in one of the last two quarters, the partner of one won deal); then `tables` and
+`goals` turn the arrays into CSV frames. `vocabulary` holds the
 names and codes, `clock` the calendar, time zones and date formats, `arrays` the shared vectorised helpers.
 """
 
@@ -69,6 +87,11 @@ class OrgShape:
     history_start: date = date(2026, 5, 1)  # LeadHistory tracking switched on (midnight America/Los_Angeles)
     departure: date | None = date(2026, 8, 14)  # last day of the ADR who left (None: nobody left)
     new_hire_weeks: int | None = 6  # the last SMB rep was hired this many weeks before the anchor (None: no hire)
+    mm_hire_weeks: int | None = 15  # the second-to-last mid-market AE was hired this many weeks before the anchor
+    # (team, position in the team, day): reps whose User record was created that day, inside the data's span, to
+    # take over an existing book; only User.CreatedDate (their hire day for the ramp curves) changes.
+    book_takeovers: tuple[tuple[int, int, date], ...] = ((0, 2, date(2026, 4, 6)), (1, 2, date(2026, 4, 13)),
+                                                         (2, 1, date(2026, 5, 11)))
     holidays: tuple[date, ...] = (date(2026, 5, 25), date(2026, 7, 3), date(2026, 9, 7))  # quiet weekdays
     mql_rate: float = 0.70  # share of leads that become MQLs
     sal_rate: float = 0.62  # share of MQLs accepted (SAL)

@@ -18,8 +18,10 @@ CALL, EMAIL, OTHER, MEETING_TASK, OPEN = 0, 1, 2, 3, 9  # kinds of task
 
 
 def activity_tables(org: OrgState) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The Task and Event tables."""
+    """The Task and Event tables; sets `org.completed_activities` (owner and local day of every completed call,
+    email and meeting)."""
     rng = org.rng("slots")
+    org.completed_activities = {"owner": [], "day": []}  # completed calls, emails and meetings (for the plan)
     per = _daily_counts(org, rng)
     completed = _completed(org, rng, per)
     return _task_table(org, completed), _event_table(org, per)
@@ -181,6 +183,9 @@ def _task_table(org: OrgState, completed) -> pd.DataFrame:
     tz = org.tz[owner]
     activity_day = np.where(opened, np.concatenate([np.zeros(n_done), op_due]), org.local_day(done_t, tz))
     status = np.where(opened, np.where(rng.random(n) < 0.65, "Not Started", "In Progress"), "Completed")
+    done_ce = (k == CALL) | (k == EMAIL)
+    org.completed_activities["owner"].append(owner[done_ce])
+    org.completed_activities["day"].append(activity_day[done_ce].astype(np.int64))
     ids, order = ids_in_order("00T", created, 90_000_000, owner)
     who, what = _who_what_ids(org, lead, deal, account)
     frame = pd.DataFrame({
@@ -236,7 +241,8 @@ def _task_kinds(rng, k) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _event_table(org: OrgState, per) -> pd.DataFrame:
     """Meetings (AEs mostly, a few ADR meetings with leads): at most seven a day, each in its own hour
-    (08:00-19:59, evenings rare), so meetings never overlap; booked up to ten days ahead."""
+    (08:00-19:59, evenings rare), so meetings never overlap; booked up to ten days ahead (a new hire's not
+    before 08:00 on the hire day)."""
     rng = org.rng("events")
     meets = np.minimum(per["meet"], 7)
     owner, day = _expand(per, meets)
@@ -251,11 +257,14 @@ def _event_table(org: OrgState, per) -> pd.DataFrame:
                                                  rng.choice([0, 15, 30], n)))
     start_secs = hour * HOUR + offset * 60
     start = org.to_utc(day * DAY + start_secs.astype(float), org.tz[owner])
+    org.completed_activities["owner"].append(owner)
+    org.completed_activities["day"].append(day.astype(np.int64))
     adr = org.team[owner] == ADR
     lead = np.full(n, -1)
     lead[adr] = _worked_lead(org, rng, owner[adr], day[adr])
     deal, account = _what(org, rng, owner, day, ~adr)
     created = start - np.round(rng.uniform(0.02, 10, n) * DAY)
+    created = np.maximum(created, org.to_utc(org.first_day[owner] * DAY + 8.0 * HOUR, org.tz[owner]))  # hires
 
     ids, order = ids_in_order("00U", created, 20_000_000, owner)
     who, what = _who_what_ids(org, lead, deal, account)

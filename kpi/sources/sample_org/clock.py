@@ -84,6 +84,22 @@ def fiscal_quarters(start: date, anchor: date) -> list[tuple[int, int]]:
     return out
 
 
+def month_starts(quarters: list[tuple[int, int]]) -> list[list[int]]:
+    """The epoch days the three months of each quarter start on."""
+    out = []
+    for first, _ in quarters:
+        d0 = pd.Timestamp(first * DAY, unit="s")
+        out.append([epoch_day((d0 + pd.DateOffset(months=i)).date()) for i in range(3)])
+    return out
+
+
+def quarter_name(first_day: int) -> str:
+    """'FY2026 Q4' for the quarter starting on that epoch day (January fiscal start: the fiscal year is named
+    by the calendar year it ends in, which is the quarter's own)."""
+    d = pd.Timestamp(first_day * DAY, unit="s")
+    return f"FY{d.year} Q{(d.month - 1) // 3 + 1}"
+
+
 def fmt_datetime(t: np.ndarray) -> np.ndarray:
     """'2026-11-24T14:03:11.000Z' for UTC seconds; '' for NaN."""
     out = np.full(len(t), "", dtype=object)

@@ -19,11 +19,12 @@ class OrgState:
     Holds the shape, the seed's random streams, the key days and the clock. The parts add their arrays as
     attributes, in this order: `people.add_people` (one row per user), `leads.add_leads` (one row per lead;
     owners from `lead_owners`), `deals.add_deals` (`acc` and `deal`, dicts of arrays) and
-    `deal_history.add_deal_history`; the activities, tables and goals modules only read them."""
+    `deal_history.add_deal_history`, `activities.activity_tables` (`completed_activities`) and
+    `partners.add_partner_programme`; the tables and goals modules only read them."""
 
     # One random stream per part, so a change in one part leaves the others' draws alone.
     SECTIONS = {"users": 1, "leads": 2, "opps": 3, "calibrate": 4, "slots": 5, "tasks": 6, "events": 7,
-                "quotas": 8, "partners": 9}
+                "quotas": 8, "partners": 9, "plan": 10}
 
     def __init__(self, shape: OrgShape, seed: int):
         self.shape = shape

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 
 from kpi.sources.sample_org.arrays import choose_rows, ids_in_order, lognormal, round100
-from kpi.sources.sample_org.clock import DAY, epoch_day
+from kpi.sources.sample_org.clock import DAY, HOUR, epoch_day
 from kpi.sources.sample_org.core import OrgState
 from kpi.sources.sample_org.people import no_quota_revenue
 from kpi.sources.sample_org.vocabulary import (ACCOUNT_PARTNER_TYPES, INDUSTRIES, LEAD_SOURCES, MM, NB, REN, SMB,
@@ -39,7 +39,7 @@ def add_deals(org: OrgState) -> None:
     """Set `org.acc` (account arrays), `org.deal` (opportunity arrays), `org.lead_account` and the ids."""
     rng = org.rng("opps")
     accounts = _Accounts()
-    # Existing customers (renewals and upsells come from them); the new hire starts without any.
+    # Existing customers (renewals and upsells come from them); the new hires start without any.
     old = np.array([u for u in org.aes if not org.new_hire[u]], dtype=np.int64)
     cust, c_owner, c_created_day, c_arr = _customers(org, rng, accounts, old)
     _partners(org, rng, accounts, old)
@@ -126,6 +126,7 @@ def _ae_sourced(org: OrgState, rng, accounts: _Accounts, cust, c_owner, converte
         inflow[t] = (converted_owner[np.isin(converted_owner, members)].size / max(1, len(members)) / n_workdays)
     for u in aes:
         lo = max(org.warm_day, int(org.first_day[u]))
+        hired = org.to_utc(np.array([org.first_day[u] * DAY + 8 * HOUR], float), org.tz[[u]])[0]  # no earlier
         days = np.arange(lo, org.anchor_day + 1)
         days = days[org.is_workday(days)]
         months = len(days) / 21.0
@@ -147,7 +148,7 @@ def _ae_sourced(org: OrgState, rng, accounts: _Accounts, cust, c_owner, converte
                                        rng.integers(0, len(INDUSTRIES), count),
                                        (lognormal(rng, 450, 0.6, count, 200, 4000) if mm
                                         else lognormal(rng, 45, 0.8, count, 5, 199)).astype(np.int64),
-                                       created - rng.uniform(0, 20, count) * DAY)
+                                       np.maximum(created - rng.uniform(0, 20, count) * DAY, hired))
                 source = rng.choice(np.array(["Outbound Prospecting", "Partner Referral", "Trade Show",
                                               "Webinar", ""], dtype=object), count,
                                     p=[0.55, 0.2, 0.1, 0.05, 0.1])
@@ -242,7 +243,8 @@ def _priced_and_scheduled(org: OrgState, rng, deals: list[dict], arr_of_account:
 
 def _calibrate(org: OrgState) -> None:
     """Set which closed deals were won so each AE's won amount per quarter lands on the intended attainment
-    (the anchor's quarter: pace x elapsed share); the best of many random orders is kept."""
+    (the anchor's quarter: pace x elapsed share); the best of many random orders is kept. At least one renewal
+    closed in the anchor's quarter is lost."""
     rng = org.rng("calibrate")
     d = org.deal
     won = d["won"].copy()
@@ -267,4 +269,9 @@ def _calibrate(org: OrgState) -> None:
             chosen = np.zeros(len(pool), bool)
             chosen[orders[best, : best_len[best]]] = True
             won[pool] = chosen
+    # The anchor's quarter has a lost renewal among its closed ones (retention and churn need one): the smallest.
+    first, last = org.quarters[-1]
+    renewals = np.flatnonzero((d["typ"] == REN) & d["closed"] & (d["actual"] >= first) & (d["actual"] <= last))
+    if len(renewals) >= 2 and won[renewals].all():
+        won[renewals[np.argmin(d["amount"][renewals])]] = False
     d["won"] = won

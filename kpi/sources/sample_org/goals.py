@@ -8,21 +8,19 @@ import pandas as pd
 
 from kpi.ids import make_ids
 from kpi.sources.sample_org.arrays import bool_text
-from kpi.sources.sample_org.clock import DAY, epoch_day, fmt_date
+from kpi.sources.sample_org.clock import DAY, fmt_date, month_starts, quarter_name
 from kpi.sources.sample_org.core import OrgState
 from kpi.sources.sample_org.lead_owners import owner_at
-from kpi.sources.sample_org.people import no_quota_revenue
-from kpi.sources.sample_org.vocabulary import MM, SMB
+from kpi.sources.sample_org.people import no_quota_revenue, ramp_months
+from kpi.sources.sample_org.partners import RESELLER, SERVICE_PROVIDER, types_channel
+from kpi.sources.sample_org.vocabulary import ADR, MM, SMB, TEAM_NAMES
 
 
 def quota_table(org: OrgState) -> pd.DataFrame:
-    """ForecastingQuota: thirds of the quarter per month, one quarterly row for some reps, the new hire's
+    """ForecastingQuota: thirds of the quarter per month, one quarterly row for some reps, the new hires'
     ramped months, and deal-count quotas for others; none for the AE whose revenue target is in goals.csv."""
     rng = org.rng("quotas")
-    month_starts = []
-    for first, _ in org.quarters:
-        d0 = pd.Timestamp(first * DAY, unit="s")
-        month_starts.append([epoch_day((d0 + pd.DateOffset(months=i)).date()) for i in range(3)])
+    first_days = month_starts(org.quarters)
     n_q = len(org.quarters)
     month_ids = make_ids("026", 3_300 + np.arange(3 * n_q)).reshape(n_q, 3)
     quarter_ids = make_ids("026", 3_400 + np.arange(n_q))
@@ -33,7 +31,7 @@ def quota_table(org: OrgState) -> pd.DataFrame:
             rows[key].append(value)
 
     smb = [u for u in org.aes if org.team[u] == SMB and not org.new_hire[u]]
-    mm = [u for u in org.aes if org.team[u] == MM and not org.no_quota[u]]
+    mm = [u for u in org.aes if org.team[u] == MM and not org.no_quota[u] and not org.new_hire[u]]
     quarterly = {smb[2] if len(smb) > 2 else -1, mm[2] if len(mm) > 2 else -1}
     quantity_reps = {smb[3] if len(smb) > 3 else -1, mm[3] if len(mm) > 3 else -1}
     for u in org.aes:
@@ -43,22 +41,22 @@ def quota_table(org: OrgState) -> pd.DataFrame:
             quota = org.quota[u, q]
             if not np.isfinite(quota):
                 continue
-            if org.new_hire[u]:  # ramped: months after the hire month only, at 50% and 75% of full
-                months = [i for i in range(3) if month_starts[q][i] > org.hire_day[u]]
-                share = np.array([0.5, 0.75, 1.0])[: len(months)]
+            if org.new_hire[u]:  # ramped: months after the hire month only, at 50%, 75%, then 100% of full
+                months, share = zip(*ramp_months(org, u, q))
+                share = np.array(share)
                 amounts = np.round(quota * share / share.sum() / 100) * 100
                 for i, amount in zip(months, amounts):
-                    add(u, month_starts[q][i], amount, np.nan, False, month_ids[q, i])
+                    add(u, first_days[q][i], amount, np.nan, False, month_ids[q, i])
                 continue
             if u in quarterly:
-                add(u, month_starts[q][0], quota, np.nan, False, quarter_ids[q])
+                add(u, first_days[q][0], quota, np.nan, False, quarter_ids[q])
             else:
                 thirds = np.round(quota / 3 / 100) * 100
                 for i, amount in enumerate((thirds, thirds, quota - 2 * thirds)):
-                    add(u, month_starts[q][i], amount, np.nan, False, month_ids[q, i])
+                    add(u, first_days[q][i], amount, np.nan, False, month_ids[q, i])
             if u in quantity_reps:  # deal-count quotas: to be ignored by revenue maths
                 count = float(rng.integers(8, 16) if org.team[u] == SMB else rng.integers(4, 8))
-                add(u, month_starts[q][0], np.nan, count, True, quarter_ids[q])
+                add(u, first_days[q][0], np.nan, count, True, quarter_ids[q])
     starts = np.array(rows["start"], dtype=float)
     owner = np.array(rows["owner"], dtype=np.int64)
     order = np.lexsort((starts, owner))
@@ -72,7 +70,8 @@ def quota_table(org: OrgState) -> pd.DataFrame:
 
 
 def goals_table(org: OrgState) -> pd.DataFrame:
-    """Targets set from the generated volumes so they are plausible for any shape."""
+    """Targets set from the generated volumes so they are plausible for any shape: the goals of every quarter
+    (no channel, no quarter), then the teams' plan for the last two quarters (`_plan`)."""
     adrs = [u for u in org.adrs if org.active[u]]
     n_adr = max(1, len(adrs))
     first, _ = org.quarters[-1]
@@ -110,4 +109,66 @@ def goals_table(org: OrgState) -> pd.DataFrame:
     for u in org.aes:
         if org.no_quota[u]:
             rows.append((org.user_id[u], "revenue", "quarter", no_quota_revenue(org)))
-    return pd.DataFrame(rows, columns=["owner", "metric", "period", "target"])
+    frame = pd.DataFrame(rows, columns=["owner", "metric", "period", "target"]).assign(channel="", quarter="")
+    return pd.concat([frame, _plan(org)], ignore_index=True)
+
+
+def _plan(org: OrgState) -> pd.DataFrame:
+    """The teams' quarterly plan ('team:<team>' rows) for the last two quarters, set from what each delivered:
+    the earlier quarter's within about -15%..+20% of its actual, the anchor's quarter within about ±15% of its
+    full-quarter run rate (actual to date / elapsed share), so some lines run ahead and some behind. Money is
+    rounded to 5,000, counts to whole numbers; no line is 0."""
+    rng = org.rng("plan")
+    elapsed = org.elapsed_share()
+    rows = []
+    for q, (first, last) in enumerate(org.quarters[-2:]):
+        current = q == 1
+        for team, metric, channel, actual in _delivered(org, first, last):
+            if current:
+                value = actual / elapsed * rng.uniform(0.85, 1.15)
+            else:
+                value = actual * rng.uniform(0.85, 1.2)
+            money = metric in ("revenue", "pipeline_created")
+            value = max(5_000.0, np.round(value / 5_000) * 5_000) if money else max(1.0, float(np.round(value)))
+            rows.append((f"team:{TEAM_NAMES[team]}", metric, "quarter", value, channel, quarter_name(first)))
+    return pd.DataFrame(rows, columns=["owner", "metric", "period", "target", "channel", "quarter"])
+
+
+def _delivered(org: OrgState, first: int, last: int) -> list[tuple[int, str, str, float]]:
+    """(team, metric, channel, actual) of each plan line in the quarter first..last (through the anchor day):
+    won revenue by channel and pipeline created (Amount, to the deal owner), partners recruited and certified
+    (the partner account's owner), new customers (first won deal; the account owner), and for the ADRs
+    completed calls, emails and meetings and leads reaching SAL and SQL (their owner then)."""
+    last = min(last, org.anchor_day)
+    d, a, p = org.deal, org.acc, org.partner
+
+    def inside(days):
+        days = np.asarray(days, float)
+        return np.isfinite(days) & (days >= first) & (days <= last)
+
+    won = d["closed"] & d["won"]
+    channel = np.full(len(won), "direct", dtype=object)
+    named = org.deal_partner >= 0
+    channel[named] = types_channel(a["type"].astype(object)[org.deal_partner[named]])
+    acc_team = org.team[a["owner"].astype(np.int64)]
+    first_won = np.full(len(acc_team), np.inf)
+    np.minimum.at(first_won, d["account"][won], d["close_date"][won].astype(float))
+    out = []
+    for team in (SMB, MM):
+        mine = d["team"] == team
+        for ch in ("direct", RESELLER, SERVICE_PROVIDER):
+            hit = mine & won & (channel == ch) & inside(d["close_date"])
+            out.append((team, "revenue", ch, float(np.nansum(d["current_amount"][hit]))))
+        created = mine & inside(d["c_day"])
+        out.append((team, "pipeline_created", "", float(np.nansum(d["current_amount"][created]))))
+        out.append((team, "partners_recruited", "", float((inside(p["recruited"]) & (acc_team == team)).sum())))
+        out.append((team, "partners_certified", "", float((inside(p["certified"]) & (acc_team == team)).sum())))
+        out.append((team, "new_customers", "", float((inside(first_won) & (acc_team == team)).sum())))
+    log = {k: np.concatenate(v) for k, v in org.completed_activities.items()}
+    adr_work = (org.team[log["owner"]] == ADR) & inside(log["day"])
+    out.append((ADR, "activities", "", float(adr_work.sum())))
+    for metric, day, t in (("sal", org.sal_day, org.tS), ("sql", org.sql_day, org.tQ)):
+        ok = inside(day)
+        owners = owner_at(org, np.where(ok, t, 0))[ok]
+        out.append((ADR, metric, "", float(np.isin(owners, org.adrs).sum())))
+    return out

@@ -13,6 +13,12 @@ partner on 'Partner Referral' deals (Opportunity.PartnerAccountId) and Opportuni
   PartnerAccountId, not the non-primary partner, sourced it).
 - One certified partner is quiet (no sourced deal created in the 100 days before the anchor); another has a
   sourced deal created in the last 80 days.
+- Channels (the partner's Account Type: 'Channel Partner / Reseller', 'Reseller', 'Partner' sell as a reseller,
+  'Service Provider', 'Installation Partner' as a service provider, anything else or no partner is direct): each
+  team wins a deal through a reseller and one through a service provider in each of the last two quarters; where
+  the draws above gave it none, a won deal of the quarter without a partner (a Partner Referral one when there
+  is, else an AE-sourced new-business deal, which becomes a Partner Referral) is given one (PartnerAccountId
+  only) recruited before the deal was created.
 """
 
 from __future__ import annotations
@@ -21,12 +27,15 @@ import numpy as np
 
 from kpi.sources.sample_org.clock import DAY
 from kpi.sources.sample_org.core import OrgState
-from kpi.sources.sample_org.vocabulary import PARTNER_TYPES
+from kpi.sources.sample_org.vocabulary import MM, NB, PARTNER_TYPES, REN, SMB
 
 CERTIFIED, IN_PROGRESS, NOT_STARTED = "Certified", "In Progress", "Not Started"
 DEADLINE = 60  # days from recruitment to certification before a partner is overdue
 SHARE_NAMED, SHARE_PRIMARY = 0.6, 0.7
 QUIET_DAYS, ACTIVE_DAYS = 100, 80  # margins around the 90-day window
+RESELLER, SERVICE_PROVIDER = "reseller", "service_provider"  # a deal's channel by its partner's Account Type:
+RESELLER_TYPES = ("Channel Partner / Reseller", "Reseller", "Partner")
+SERVICE_PROVIDER_TYPES = ("Service Provider", "Installation Partner")  # any other type, or no partner: direct
 
 
 def add_partner_programme(org: OrgState) -> None:
@@ -100,7 +109,50 @@ def _sourced_deals(org: OrgState, rng, partners: np.ndarray, recruited: np.ndarr
             choice[rng.choice(np.flatnonzero(recent))] = active
     has = choice >= 0
     deal_partner[referral[has]] = partners[choice[has]]
-    return deal_partner, _rows(org, rng, partners, referral[has], choice[has], eligible[has], quiet)
+    rows = _rows(org, rng, partners, referral[has], choice[has], eligible[has], quiet)
+    _every_channel(org, rng, deal_partner, partners, recruited, quiet)
+    return deal_partner, rows
+
+
+def _every_channel(org: OrgState, rng, deal_partner: np.ndarray, partners: np.ndarray, recruited: np.ndarray,
+                   quiet: int) -> None:
+    """Each team wins through a reseller and through a service provider in each of the last two quarters: where
+    it has no such won deal, one of its won deals closed in the quarter without a partner (a Partner Referral
+    one when there is, else an AE-sourced new-business one, made a Partner Referral) names a partner of that
+    kind recruited before the deal was created."""
+    d, types = org.deal, org.acc["type"].astype(object)[partners]
+    won = d["closed"] & d["won"]
+    kind = np.full(len(d["owner"]), "", dtype=object)
+    kind[deal_partner >= 0] = types_channel(org.acc["type"].astype(object)[deal_partner[deal_partner >= 0]])
+    for team in (SMB, MM):
+        for first, last in org.quarters[-2:]:
+            in_q = won & (d["team"] == team) & (d["close_date"] >= first) & (d["close_date"] <= last)
+            for channel in (RESELLER, SERVICE_PROVIDER):
+                if (in_q & (kind == channel)).any():
+                    continue
+                able = np.flatnonzero(types_channel(types) == channel)
+                if 0 <= quiet:
+                    able = able[able != quiet]
+                free = np.flatnonzero(in_q & (deal_partner < 0) & (d["typ"] != REN))
+                free = free[(recruited[able][None, :] < d["c_day"][free][:, None]).any(axis=1)]
+                if len(free) == 0:
+                    continue
+                referral = free[d["source"][free] == "Partner Referral"]
+                own = free[(d["typ"][free] == NB) & (d["lead"][free] < 0)]  # AE-sourced: becomes a referral
+                if len(referral) == 0 and len(own) == 0:
+                    continue
+                deal = int(rng.choice(referral if len(referral) else own))
+                d["source"][deal] = "Partner Referral"
+                pick = able[recruited[able] < d["c_day"][deal]]
+                deal_partner[deal] = partners[int(rng.choice(pick))]
+                kind[deal] = channel
+
+
+def types_channel(types: np.ndarray) -> np.ndarray:
+    """The channel ('reseller', 'service_provider', else 'direct') a partner of each Account Type sells through."""
+    types = np.asarray(types, dtype=object).astype(str)
+    return np.select([np.isin(types, RESELLER_TYPES), np.isin(types, SERVICE_PROVIDER_TYPES)],
+                     [RESELLER, SERVICE_PROVIDER], "direct").astype(object)
 
 
 def _quiet_and_active(rng, certified: np.ndarray, recruited: np.ndarray, anchor: int) -> tuple[int, int]:

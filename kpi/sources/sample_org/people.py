@@ -9,7 +9,7 @@ import numpy as np
 
 from kpi.ids import make_ids
 from kpi.sources.sample_org.arrays import ascii_names, cat, round100
-from kpi.sources.sample_org.clock import DAY, ET, HOUR, PT, epoch_day
+from kpi.sources.sample_org.clock import DAY, ET, HOUR, PT, epoch_day, month_starts
 from kpi.sources.sample_org.core import OrgState
 from kpi.sources.sample_org.vocabulary import ADR, DOMAIN, FIRST_NAMES, LAST_NAMES, MM, SMB
 
@@ -31,6 +31,17 @@ def no_quota_revenue(org: OrgState) -> float:
     return 360_000.0 * org.shape.quota_scale
 
 
+RAMP = (0.5, 0.75)  # a new hire's quota share in their first and second full month (then 1.0)
+
+
+def ramp_months(org: OrgState, u: int, q: int) -> list[tuple[int, float]]:
+    """A new hire's quota months in quarter q: (month of the quarter 0-2, share of a full month's quota) for
+    each month that starts after the hire day (the hire month itself carries no quota)."""
+    starts = month_starts(org.quarters)
+    after = [(q2, i) for q2, months in enumerate(starts) for i, day in enumerate(months) if day > org.hire_day[u]]
+    return [(i, RAMP[k] if k < len(RAMP) else 1.0) for k, (q2, i) in enumerate(after) if q2 == q]
+
+
 def _roster(org: OrgState) -> None:
     """Who is who: kind, team and role of each user; User ids depend only on the position."""
     s = org.shape
@@ -47,10 +58,12 @@ def _roster(org: OrgState) -> None:
     if s.departure is not None:
         add("rep", ADR, "ADR", pos=s.adrs, departed=True)
     for i in range(s.smb_reps):
-        add("rep", SMB, "SMB Account Manager", pos=i,
-            new_hire=(s.new_hire_weeks is not None and i == s.smb_reps - 1 and s.smb_reps > 1))
-    for i in range(s.mm_reps):
-        add("rep", MM, "Mid-Market AE", pos=i, no_quota=(i == s.mm_reps - 1 and s.mm_reps > 1))
+        hired = s.new_hire_weeks is not None and i == s.smb_reps - 1 and s.smb_reps > 1
+        add("rep", SMB, "SMB Account Manager", pos=i, hire_weeks=s.new_hire_weeks if hired else None)
+    for i in range(s.mm_reps):  # the second-to-last AE is the hire: the last one has no ForecastingQuota
+        hired = s.mm_hire_weeks is not None and i == s.mm_reps - 2 and s.mm_reps > 2
+        add("rep", MM, "Mid-Market AE", pos=i, no_quota=(i == s.mm_reps - 1 and s.mm_reps > 1),
+            hire_weeks=s.mm_hire_weeks if hired else None)
     add("auto", -1, None)
     add("mops", -1, None)
     n = len(people)
@@ -60,7 +73,8 @@ def _roster(org: OrgState) -> None:
     org.role = np.array([p["role"] for p in people], dtype=object)
     org.pos = np.array([p.get("pos", -1) for p in people])
     org.departed = np.array([p.get("departed", False) for p in people])
-    org.new_hire = np.array([p.get("new_hire", False) for p in people])
+    org.hire_weeks = np.array([p.get("hire_weeks") or 0 for p in people])
+    org.new_hire = np.array([p.get("hire_weeks") is not None for p in people])
     org.no_quota = np.array([p.get("no_quota", False) for p in people])
     org.is_rep = np.array([p["kind"] for p in people], dtype=object) == "rep"
     org.vp = 0
@@ -101,17 +115,21 @@ def _time_zones(org: OrgState, rng) -> None:
 
 
 def _employment(org: OrgState, rng) -> None:
-    """First and last working day, the new hire's start, and when each User record was created."""
+    """First and last working day, the new hires' start, and when each User record was created."""
     s, n = org.shape, org.n_users
     org.first_day = np.full(n, org.warm_day - 400)
     org.last_day = np.full(n, org.anchor_day)
     created_day = rng.integers(epoch_day(date(2023, 6, 1)), epoch_day(date(2026, 2, 20)), n)
     created_day[: 4] = rng.integers(epoch_day(date(2022, 3, 1)), epoch_day(date(2023, 5, 1)), 4)
     created_day[[org.auto_user, org.mops_user]] = epoch_day(date(2022, 1, 10))
-    if org.new_hire.any():
-        hire = org.anchor_day - 7 * s.new_hire_weeks
-        org.first_day[org.new_hire] = hire
-        created_day[org.new_hire] = hire - 1
+    hire = org.anchor_day - 7 * org.hire_weeks[org.new_hire]
+    org.first_day[org.new_hire] = hire
+    created_day[org.new_hire] = hire - 1
+    # Reps whose User record was made inside the data's span: they took over a book (the records before their
+    # day stand for it), and their first months give the ramp curves something to be the median of.
+    for team, pos, day in s.book_takeovers:
+        rep = np.flatnonzero(org.is_rep & (org.team == team) & (org.pos == pos) & ~org.new_hire & ~org.departed)
+        created_day[rep] = epoch_day(day)
     org.hire_day = org.first_day.copy()
     if org.departed.any():
         org.last_day[org.departed] = epoch_day(s.departure)
@@ -170,9 +188,10 @@ def _quotas(org: OrgState, rng) -> None:
     growth = 1.0 + 0.03 * np.arange(n_q)
     for u in org.aes:
         org.quota[u] = np.round(base[u] * growth / 1000) * 1000
-        if org.new_hire[u]:  # ramped: two thirds of the last quarter's months, at half and three quarters
-            org.quota[u, :-1] = np.nan
-            org.quota[u, -1] = np.round(org.quota[u, -1] / 3 * 1.25 / 100) * 100
+        if org.new_hire[u]:  # ramped: the months after the hire month, at 50%, 75%, then 100% of a full month
+            for q in range(n_q):
+                shares = sum(share for _, share in ramp_months(org, u, q))
+                org.quota[u, q] = np.round(org.quota[u, q] / 3 * shares / 100) * 100 if shares else np.nan
     # Attainment targets in the earlier quarters (whole quarter), loosely following the rep's form.
     org.attain = np.clip(0.4 + 0.6 * org.pace[:, None] + rng.normal(0, 0.1, (n, n_q)), 0.55, 1.6)
 

@@ -1,0 +1,227 @@
+"""Plan: the quarter's business plan per team and rep against what it delivered (pace, projection and the records
+behind each actual), the four quarters before it, new reps against their role's ramp curve, and the plan itself:
+its versions, edited here by managers. Every figure from kpi.summary.plan_view and ramp_view (ui.data.plan)."""
+
+import pandas as pd
+import streamlit as st
+
+from kpi import charts, people, plan, plans, ramp
+from kpi.channels import CHANNEL, CHANNELS
+from kpi.periods import elapsed_share
+from kpi.registry import KPIS
+from kpi.schema import GoalPeriod, Metric, Users
+from kpi.sources import store_root
+from kpi.summary import plan_records
+from ui import data, state, widgets
+
+LINE = "label"
+# Which ramp figures each kind of rep is shown: qualifiers (ADRs) by their SALs and SQLs, sellers by their deals.
+QUALIFIER_FIGURES, SELLER_FIGURES = ("activities", "sal", "sql"), ("activities", "pipeline_created", "won")
+FIGURE_LABELS = {"activities": "Activities", "sal": "SALs", "sql": "SQLs", "pipeline_created": "Pipeline created",
+                 "won": "Closed-won"}
+
+
+def shown_value(metric: str, value: float, currency: str | None) -> str:
+    """A plan line's plan or actual as read: money for revenue and pipeline, else a count."""
+    return KPIS["revenue_qtd" if metric in plan.AMOUNTS else "plan_quarter"].format(value, compact=True,
+                                                                                     currency=currency)
+
+
+def readable(lines: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    """`plan.lines` as the page shows them: a line label, plan and actual as text, rates as numbers."""
+    metric = lines[plan.METRIC]
+    return lines.assign(**{
+        LINE: [plan.label(m, c) for m, c in zip(metric, lines[CHANNEL])],
+        "Plan": [shown_value(m, v, currency) for m, v in zip(metric, lines[plan.PLAN])],
+        "Actual": [shown_value(m, v, currency) for m, v in zip(metric, lines[plan.ACTUAL])],
+        "Projection": [shown_value(m, v, currency) for m, v in zip(metric, lines[plan.PROJECTION])]})
+
+
+filters = state.current()
+facts = data.facts()
+who = data.viewer()
+widgets.header(f"Plan · {filters.showing}", filters)
+views, ramped = data.plan(filters.as_of, filters.fiscal_start, filters.team)
+current = views[-1]
+currency = facts.org.currency
+names = facts.people.set_index(Users.Id)[Users.Name]
+percent = st.column_config.NumberColumn
+
+for gap in plan.gaps(facts.org.goals, people.teams(facts.people)):
+    st.warning(gap)
+
+# Plan against actual, this quarter -----------------------------------------------------------------------------
+st.subheader(f"{current.quarter.name}: plan against actual")
+# A line with neither a plan nor anything delivered (an ADR team's revenue) says nothing: left out.
+teams = readable(current.teams, currency).pipe(lambda t: t.loc[t[plan.PLAN].notna() | t[plan.ACTUAL].ne(0)])
+planned = teams.dropna(subset=[plan.PLAN])
+if planned.empty:
+    st.info(f"No plan is set for {current.quarter.name}: add quarter rows to the plan below (or to the goals "
+            "file: python -m kpi goals import FILE).")
+gone = elapsed_share(current.quarter, filters.as_of)
+for team, rows in planned.groupby(plan.TEAM, sort=True):
+    rows = rows.assign(text=[f"{a} of {p} · {r:.0%}" for a, p, r in zip(rows["Actual"], rows["Plan"],
+                                                                        rows[plan.ATTAINMENT])])
+    st.plotly_chart(charts.plan_attainment(
+        rows, gone, f"{team}: attainment of plan, {current.quarter.name} to {filters.as_of:%d %b} "
+                    f"(dashed: {gone:.0%} of the quarter gone)"), key=f"plan_attainment_{team}")
+table = teams[[plan.TEAM, LINE, "Plan", "Actual", plan.ATTAINMENT, plan.PACE, "Projection"]]
+widgets.table(table, "plan_lines", hide_index=True, width="stretch", column_config={
+    plan.TEAM: "Team", LINE: "Line", "Actual": "Actual QTD",
+    plan.ATTAINMENT: percent(KPIS["attainment"].label, format="percent", help=plan.RULE),
+    plan.PACE: percent(KPIS["pace"].label, format="percent", help="attainment / share of the quarter's business "
+                                                                   "days gone: under 100% is behind"),
+    "Projection": st.column_config.TextColumn("Projection", help="actual / share of the quarter gone")})
+
+# The quarters before ----------------------------------------------------------------------------------------
+st.subheader("This quarter and the four before it")
+history = pd.concat({v.quarter.name: readable(v.teams, currency) for v in views}, names=["quarter"]).reset_index(0)
+history = history.loc[history[plan.PLAN].notna() | history[plan.ACTUAL].fillna(0).ne(0)]
+names_in_order = [v.quarter.name for v in views]
+if history[plan.ATTAINMENT].isna().all():
+    st.caption("No quarter of these five has a plan.")
+for team, rows in history.dropna(subset=[plan.PLAN]).groupby(plan.TEAM):
+    # Coloured by pace, so the quarter under way is judged by the share of it gone (a past quarter's pace is its
+    # attainment); the text says the attainment, and for the quarter under way its pace too.
+    under_way = rows["quarter"].eq(current.quarter.name)
+    cells = rows.assign(cell=[
+        "no data" if pd.isna(a) else "" if pd.isna(r) else f"{r:.0%} · pace {p:.0%}" if now else f"{r:.0%}"
+        for r, a, p, now in zip(rows[plan.ATTAINMENT], rows[plan.ACTUAL], rows[plan.PACE], under_way)])
+    order = [line for line in (plan.label(*key) for key in plan.LINES) if line in set(rows[LINE])]
+    quarters = [q for q in names_in_order if q in set(rows["quarter"])]
+    grid = {name: cells.pivot(index=LINE, columns="quarter", values=name).reindex(index=order, columns=quarters)
+            for name in (plan.PACE, "cell")}
+    st.plotly_chart(charts.plan_history(grid[plan.PACE], grid["cell"].fillna(""),
+                                        f"{team}: attainment of plan per quarter (colour: pace)"),
+                    key=f"plan_history_{team}")
+widgets.table(history[["quarter", plan.TEAM, LINE, "Plan", "Actual", plan.ATTAINMENT]], "plan_history",
+              hide_index=True, width="stretch", column_config={
+                  "quarter": "Quarter", plan.TEAM: "Team", LINE: "Line", "Actual": "Actual (to the as-of date)",
+                  plan.ATTAINMENT: percent(KPIS["attainment"].label, format="percent")})
+
+# Per rep, and the records behind an actual ----------------------------------------------------------------
+st.subheader("Per rep, with the records behind each actual")
+left, right = st.columns(2)
+by_name = {v.quarter.name: v for v in views}
+chosen = by_name[left.selectbox("Quarter", list(reversed(by_name)), key="plan_quarter")]
+keys = dict(zip(plan.KEYS, plan.LINES))
+metric, channel = keys[right.selectbox("Line", list(keys), format_func=lambda k: plan.label(*keys[k]),
+                                       key="plan_line")]
+reps = readable(chosen.reps, currency)
+line_reps = reps.loc[reps[plan.METRIC].eq(metric) & (reps[CHANNEL].isna() if channel is None
+                                                     else reps[CHANNEL].eq(channel))]
+line_reps = line_reps.assign(Rep=line_reps[plan.TEAM].map(names), Team=line_reps[plan.TEAM].map(
+    people.teams_of(facts.people)))
+widgets.table(line_reps[["Rep", "Team", "Plan", "Actual", plan.ATTAINMENT, plan.PACE]], "plan_reps",
+              hide_index=True, width="stretch", column_config={
+                  plan.ATTAINMENT: percent(KPIS["attainment"].label, format="percent"),
+                  plan.PACE: percent(KPIS["pace"].label, format="percent")})
+behind = plan_records(facts, chosen, metric, channel, chosen.reps[plan.TEAM].unique())
+st.markdown(f"**Records behind the actual**, {chosen.window.start:%d %b} – {chosen.window.end:%d %b %Y} "
+            f"({len(behind)}; total {shown_value(metric, behind[plan.VALUE].sum(), currency)})")
+widgets.records(behind.assign(Owner=behind[plan.OWNER].map(names)).drop(columns=[plan.OWNER, plan.VALUE]),
+                "plan_records")
+
+# New reps against the ramp curve ------------------------------------------------------------------------------
+st.subheader("New-rep ramp")
+rules = facts.definitions.ramp
+for gap in ramp.gaps(facts.org.users, rules):
+    st.info(gap)
+status = ramped.status.assign(Rep=names.reindex(ramped.status.index).to_numpy(),
+                              Role=facts.people.set_index(Users.Id)[people.ROLE].reindex(ramped.status.index),
+                              hired=ramped.hire)
+new = status.loc[status["ramping"]].join(ramped.firsts)
+st.caption(f"Ramping: tenure months 0 to {rules.months - 1} from the hire day ({rules.hire_date_field}). The team "
+           "curve is the median, per tenure month, of this selection's reps of the same role who had that whole "
+           f"month inside the data (from {ramped.data_start:%d %b %Y}).")
+if new.empty:
+    st.caption("Nobody in this selection is ramping.")
+colours = charts.rep_colours(facts.people.loc[facts.people[people.IS_REP], Users.Id])
+for role, members in new.groupby("Role", sort=True):
+    curve = ramped.curve.loc[ramped.curve[people.ROLE].eq(role)]
+    theirs = ramped.monthly.loc[ramped.monthly[ramp.OWNER].isin(members.index)]
+    qualifier = (ramped.monthly.loc[ramped.monthly[ramp.OWNER].isin(
+        status.index[status["Role"].eq(role)]), ["sal", "sql"]].to_numpy().sum() > 0)
+    options = QUALIFIER_FIGURES if qualifier else SELLER_FIGURES
+    figure = st.segmented_control(f"{role}: figure", options, default=options[-1], format_func=FIGURE_LABELS.get,
+                                  key=f"ramp_figure_{role}") or options[-1]
+    st.plotly_chart(charts.ramp_curves(curve, theirs, figure, colours, names,
+                                       f"{role}: {FIGURE_LABELS[figure]} per tenure month", FIGURE_LABELS[figure],
+                                       rules.months, currency), key=f"ramp_{role}")
+widgets.table(new[["Rep", "Role", "hired", "tenure_months", ramp.DAYS_TO_FIRST_SQL, ramp.DAYS_TO_FIRST_WIN]],
+              "ramping_reps", hide_index=True, width="stretch", column_config={
+                  "hired": st.column_config.DateColumn("Hired"),
+                  "tenure_months": percent(KPIS["tenure_months"].label, format="%d"),
+                  ramp.DAYS_TO_FIRST_SQL: percent("Days to first SQL", format="%d"),
+                  ramp.DAYS_TO_FIRST_WIN: percent("Days to first win", format="%d")})
+
+# The plan itself: its versions, and the editor ----------------------------------------------------------------
+st.subheader("The plan")
+root = store_root()
+saved = plans.versions(root)
+in_force = saved[-1] if saved else None
+if filters_goals := data.loaded().source.goals:
+    st.caption(f"The goals file {widgets.plain(filters_goals)} (KPI_GOALS) is in force; plans saved here are kept "
+               "but not used while it is set.")
+elif in_force:
+    st.caption(f"In force: version {in_force.number}, saved {in_force.saved_at} by {widgets.plain(in_force.saved_by)}"
+               + (f" ({widgets.plain(in_force.note)})" if in_force.note else "") + ".")
+else:
+    st.caption("In force: the source's goals file (no plan saved here yet).")
+if saved:
+    history_table = pd.DataFrame([vars(v) for v in reversed(saved)])
+    widgets.table(history_table, "plan_versions", hide_index=True, width="stretch", column_config={
+        "number": st.column_config.NumberColumn("Version", format="%d"), "saved_at": "Saved (UTC)",
+        "saved_by": "By", "based_on": st.column_config.NumberColumn("Edited from", format="%d"), "note": "Note",
+        "rows": st.column_config.NumberColumn("Rows", format="%d")})
+
+goals = facts.org.goals.reindex(columns=plans.COLUMNS)
+THIS_QUARTER, EVERY_ROW = f"{current.quarter.name} plan", "Every goal row"
+with st.expander("Edit the plan", expanded="plan_saved" in st.session_state):
+    if "plan_saved" in st.session_state:
+        st.success(st.session_state.pop("plan_saved"))
+    rows_shown = st.radio("Rows", [THIS_QUARTER, EVERY_ROW], horizontal=True, key="plan_rows",
+                          help="The quarter's plan: its rows (quarter column) only. Every goal row: also the "
+                               "every-quarter rows and the day, week and month goals.")
+    # Rows this viewer may change and chose to see; the others are saved back as they are.
+    mine = plans.editable(goals, facts.people, who.sees) & (
+        goals["quarter"].eq(current.quarter.name).fillna(False) if rows_shown == THIS_QUARTER else True)
+    if "plan_based_on" not in st.session_state:
+        st.session_state["plan_based_on"] = plans.latest(root)
+    st.caption("One row per target: owner (a user's Id or email, a role, *, or team:<team> for a team's own line), "
+               "metric, period (a plan line is a quarter row), target, channel (revenue only) and the fiscal quarter "
+               "it holds in (empty: every quarter)."
+               + ("" if who.sees is None else " You change your teams' lines and your reps' rows; role and * rows "
+                                              "are an admin's."))
+    edited = st.data_editor(
+        goals.loc[mine].reset_index(drop=True), key="plan_editor", num_rows="dynamic", width="stretch",
+        column_config={
+            "owner": st.column_config.TextColumn("Owner", required=True),
+            "metric": st.column_config.SelectboxColumn("Metric", options=[m.value for m in Metric], required=True),
+            "period": st.column_config.SelectboxColumn("Period", options=[p.value for p in GoalPeriod],
+                                                       required=True, default="quarter"),
+            "target": st.column_config.NumberColumn("Target", min_value=0, required=True),
+            "channel": st.column_config.SelectboxColumn("Channel", options=CHANNELS),
+            "quarter": st.column_config.TextColumn("Quarter", default=current.quarter.name,
+                                                   validate=r"^FY\d{4} Q[1-4]$")})
+    note = st.text_input("Why (shown in the history)", key="plan_note")
+    if st.button("Save as a new version", type="primary", key="plan_save", icon=":material/save:"):
+        outside = edited.loc[~plans.editable(edited.reindex(columns=plans.COLUMNS), facts.people, who.sees)]
+        try:
+            if len(outside):
+                raise plans.PlanError([f"row {i + 1}, owner: {o} is not one of your teams (team:<team>) or reps"
+                                       for i, o in zip(outside.index, outside["owner"])])
+            table = plans.check(edited, facts.people)
+            kept = goals.loc[~mine]
+            version = plans.save(root, pd.concat([kept, table], ignore_index=True), who.email or "single user",
+                                 st.session_state["plan_based_on"], note)
+        except plans.PlanError as error:
+            st.error("Nothing was saved:\n\n" + "\n".join(f"- {widgets.plain(p)}" for p in error.problems))
+        except plans.PlanConflict as error:
+            st.error(str(error))
+            del st.session_state["plan_based_on"]
+        else:
+            del st.session_state["plan_based_on"]
+            st.session_state.pop("plan_editor", None)
+            st.session_state["plan_saved"] = f"Saved as version {version.number}: it is the plan in force now."
+            st.rerun()

@@ -1,0 +1,155 @@
+"""The Plan page on the sample org, in AppTest: what it shows is what the engine computed (expectations come from
+kpi.summary, so they hold whatever plan the sample carries), and a plan saved on it is the plan in force."""
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dashboard_app import signed_in
+from test_partners_page import table_with
+from test_team import facts, scorecard  # noqa: F401 - `facts` is a fixture
+
+from kpi import plan, plans
+from kpi.periods import FiscalCalendar
+from kpi.registry import KPIS
+from kpi.sources.sample import ANCHOR
+from kpi.summary import deals_as_of, plan_views, summary
+
+SOFIA_MAIL = "sofia.jackson@brightpathsoftware.com"  # the SMB manager of the sample org
+LAYLA, WEI = "0055g000000HCbMAAW", "0055g000000HCbRAAW"  # the sample's two reps hired in the last four months
+
+
+def views_of(facts, team=None):  # noqa: F811
+    reps, _ = scorecard(facts, team)
+    return plan_views(facts, ANCHOR, FiscalCalendar(), reps.index, deals_as_of(facts, ANCHOR))
+
+
+def money_or_count(metric: str, value: float) -> str:
+    return KPIS["revenue_qtd" if metric in plan.AMOUNTS else "plan_quarter"].format(value, compact=True)
+
+
+def test_the_quarters_plan_lines_are_the_engines(app, facts):  # noqa: F811
+    current = views_of(facts, "SMB")[-1]
+    at = app("pages/plan.py", team="SMB")
+    assert at.title[0].value == "Plan · SMB"
+    table = table_with(at, "label", "Plan", "Actual", "attainment", "pace")
+    shown = current.teams.loc[current.teams["plan_quarter"].notna() | current.teams["actual_qtd"].ne(0)]
+    assert table["label"].tolist() == [plan.label(m, c) for m, c in zip(shown["metric"], shown["channel"])]
+    assert table["Plan"].tolist() == [money_or_count(m, v) for m, v in zip(shown["metric"], shown["plan_quarter"])]
+    assert table["Actual"].tolist() == [money_or_count(m, v) for m, v in zip(shown["metric"], shown["actual_qtd"])]
+    assert table["attainment"].tolist() == pytest.approx(shown["attainment"].tolist(), nan_ok=True)
+    # The summary's `plan` says the same: the SMB team's revenue line is its quota against revenue QTD.
+    doc = summary(facts, ANCHOR, FiscalCalendar(), "SMB")
+    revenue = next(p for p in doc["plan"] if p["metric"] == "revenue" and p["channel"] is None)
+    assert (revenue["plan_quarter"], revenue["actual_qtd"]) == (doc["team"]["quota_quarter"], doc["team"]["revenue_qtd"])
+    assert table["Plan"].iloc[0] == money_or_count("revenue", revenue["plan_quarter"])
+
+
+def test_a_line_lists_each_reps_figures_and_the_records_behind_it(app, facts):  # noqa: F811
+    current = views_of(facts, "SMB")[-1]
+    at = app("pages/plan.py", team="SMB")
+    at.selectbox(key="plan_line").set_value("revenue:service_provider").run()
+    reps = table_with(at, "Rep", "Plan", "Actual")
+    lines = current.reps.loc[current.reps["metric"].eq("revenue") & current.reps["channel"].eq("service_provider")]
+    assert sorted(reps["Rep"]) == sorted(facts.people.set_index("Id").loc[lines["team"], "Name"])
+    records = table_with(at, "Id", "Amount", "channel")
+    team_line = current.teams.loc[current.teams["metric"].eq("revenue")
+                                  & current.teams["channel"].eq("service_provider")].iloc[0]
+    # The records behind the line add up to its actual, and are service-provider deals won in the quarter.
+    assert records["Amount"].sum() == team_line["actual_qtd"] > 0
+    assert set(records["channel"]) == {"service_provider"}
+    assert records["CloseDate"].between(current.quarter.start, ANCHOR).all()
+
+
+def test_the_four_quarters_before_are_a_grid_coloured_by_pace(app, facts):  # noqa: F811
+    views = views_of(facts, "SMB")
+    at = app("pages/plan.py", team="SMB")
+    chart = next(c for c in at.get("plotly_chart") if "plan_history_SMB" in c.proto.id)
+    grid = json.loads(chart.proto.spec)["data"][0]
+    assert grid["x"] == [v.quarter.name for v in views if v.teams["plan_quarter"].notna().any()]
+    previous = views[-2].teams.set_index(["metric", "channel"])
+    row = grid["y"].index(plan.label("revenue", "reseller"))
+    cell = grid["x"].index(views[-2].quarter.name)
+    reseller = previous.loc[("revenue", "reseller")]
+    assert grid["text"][row][cell] == f"{reseller['attainment']:.0%}"  # a past quarter: its pace is its attainment
+    assert reseller["pace"] == pytest.approx(reseller["attainment"])
+    # The quarter under way says its pace too; quarters before the exports begin say so.
+    now = views[-1].teams.set_index(["metric", "channel"]).loc[("revenue", "reseller")]
+    assert grid["text"][row][-1] == f"{now['attainment']:.0%} · pace {now['pace']:.0%}"
+    pipeline = grid["y"].index(plan.label("pipeline_created", None))
+    assert grid["text"][pipeline][0] == "no data"
+
+
+def test_the_new_reps_are_shown_against_their_roles_curve(app, facts):  # noqa: F811
+    at = app("pages/plan.py")
+    ramping = table_with(at, "Rep", "Role", "hired", "tenure_months")
+    # Layla Hughes (SMB) was hired six weeks before the anchor, Wei Santos (Mid-Market) about 15 weeks before.
+    assert dict(zip(ramping["Rep"], ramping["tenure_months"])) == {"Layla Hughes": 1, "Wei Santos": 3}
+    doc = summary(facts, ANCHOR, FiscalCalendar())
+    assert {r["name"] for r in doc["reps"] if r["ramping"]} == {"Layla Hughes", "Wei Santos"}
+    chart = next(c for c in at.get("plotly_chart") if "ramp_Mid-Market AE" in c.proto.id)
+    names = [t["name"] for t in json.loads(chart.proto.spec)["data"]]
+    assert names == ["Wei Santos", "Team curve (median)"]
+
+
+def test_a_plan_saved_on_the_page_is_the_plan_in_force(app):
+    at = app("pages/plan.py", team="SMB")
+    editor = at.dataframe[-1].value
+    assert set(editor["quarter"]) == {"FY2026 Q4"}  # the quarter's plan rows, to start with
+    row = editor.index[(editor["owner"] == "team:SMB") & (editor["channel"] == "reseller")][0]
+    at.session_state["plan_editor"] = {"edited_rows": {int(row): {"target": 55_000}}, "added_rows": [],
+                                       "deleted_rows": []}
+    at.text_input(key="plan_note").set_value("Two new resellers signed")
+    at.button(key="plan_save").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Saved as version 1: it is the plan in force now."]
+    store = Path(os.environ["KPI_STORE"])
+    assert [(v.number, v.saved_by, v.note) for v in plans.versions(store)] == [(1, "single user",
+                                                                               "Two new resellers signed")]
+    # Every other row is saved as it was: the version differs from the sample's goals in that one target only.
+    saved = plans.read(store, 1)
+    before = prepare_goals()
+    changed = saved.merge(before, how="outer", indicator=True).query("_merge != 'both'")
+    assert len(saved) == len(before) and sorted(changed["target"]) == [20_000.0, 55_000.0]  # (before, after)
+    # The page now shows it, and so does `summary` (which reads the same store).
+    assert "In force: version 1" in " ".join(c.value for c in at.caption)
+    line = table_with(at, "label", "Plan")
+    assert line.set_index("label").loc[plan.label("revenue", "reseller"), "Plan"] == "$55.0k"
+
+
+def prepare_goals() -> pd.DataFrame:
+    from kpi.sources import sample
+    return sample.load().goals.reindex(columns=plans.COLUMNS)
+
+
+def test_a_bad_plan_is_refused_with_its_rows_and_nothing_is_saved(app):
+    at = app("pages/plan.py", team="SMB")
+    at.session_state["plan_editor"] = {"edited_rows": {0: {"owner": "team:Nope"}},
+                                       "added_rows": [{"owner": "SMB Account Manager", "metric": "sal",
+                                                       "period": "week", "target": -4, "quarter": "FY2026 Q4"}],
+                                       "deleted_rows": []}
+    at.button(key="plan_save").click().run()
+    error = at.error[0].value.replace("\\", "")  # (markdown escapes)
+    # The quarter's plan rows come first (17 of them), then the added row: each problem names its row.
+    assert error == ("Nothing was saved:\n\n- row 1, owner: no team Nope (teams: ADR, Mid-Market, SMB)\n"
+                     "- row 18, target: -4.0 is negative")
+    assert plans.versions(Path(os.environ["KPI_STORE"])) == []
+
+
+def test_a_manager_edits_her_teams_lines_and_her_reps_rows_only(facts):  # noqa: F811
+    at = signed_in(SOFIA_MAIL, "pages/plan.py")
+    at.radio(key="plan_rows").set_value("Every goal row").run()
+    owners = set(at.dataframe[-1].value["owner"])
+    smb = facts.people.loc[facts.people["team"].eq("SMB") & facts.people["is_rep"]]
+    # Her team's lines, and the rows naming her reps by id or email; no role, '*' or other team rows.
+    assert "team:SMB" in owners and not any(o.startswith("team:") and o != "team:SMB" for o in owners)
+    assert not owners & {"*", "ADR", "SMB Account Manager", "Mid-Market AE"}
+    assert owners - {"team:SMB"} <= set(smb["Id"]) | set(smb["Email"])
+    # A row for someone else's team is refused, even typed in by hand.
+    at.session_state["plan_editor"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"owner": "team:ADR", "metric": "sql", "period": "quarter", "target": 500, "quarter": "FY2026 Q4"}]}
+    at.button(key="plan_save").click().run()
+    assert "team:ADR is not one of your teams" in at.error[0].value.replace("\\", "")
+    assert plans.versions(Path(os.environ["KPI_STORE"])) == []
