@@ -272,7 +272,15 @@ def restrict(facts: Facts, sees: frozenset[str] | None) -> Facts:
         stages=facts.stages.loc[among(facts.stages[funnel.LEAD_ID], leads[L.Id])],
         conversions=facts.conversions.loc[among(facts.conversions[funnel.LEAD_ID], leads[L.Id])],
         targets=facts.targets.loc[among(facts.targets[goals.USER_ID], ids)],
-        population=facts.whole_org)
+        population=facts.whole_org, whole_teams=_whole_teams(facts, ids))
+
+
+def _whole_teams(facts: Facts, ids: pd.Index) -> frozenset[str]:
+    """The teams all of whose reps are among `ids`."""
+    reps = facts.people.loc[facts.people[people.IS_REP]]
+    partly = reps.loc[~among(reps[U.Id], ids), people.TEAM]
+    whole = set(reps[people.TEAM]) - set(partly)
+    return frozenset(whole if facts.whole_teams is None else whole & facts.whole_teams)
 
 
 def summary_for(facts: Facts, viewer: Viewer, as_of: pd.Timestamp, calendar: FiscalCalendar,

@@ -24,25 +24,39 @@ class ChannelRules:
     service_provider_types: tuple[str, ...] = ("Service Provider", "Installation Partner")
 
 
-RULE = ("A deal's channel: the partner on it (the primary OpportunityPartner's account, else "
-        "PrimaryPartnerAccountId, else PartnerAccountId) decides by its Account Type: Channel Partner / Reseller, "
-        "Reseller or Partner → reseller; Service Provider or Installation Partner → service provider. Without "
-        "such a partner, the deal's Sales_Channel__c (map your org's channel field to it in mapping.toml "
-        "[opportunities]) when it reads direct, reseller or service provider; else direct.")
+def rule(rules: ChannelRules = ChannelRules()) -> str:
+    """The channel rule in words, with the type lists `rules` set (the glossary shows the settings in force)."""
+    return ("A deal's channel: the partner on it (the primary OpportunityPartner's account, else "
+            "PrimaryPartnerAccountId, else PartnerAccountId) decides by its Account Type: "
+            f"{' or '.join(rules.reseller_types)} → reseller; {' or '.join(rules.service_provider_types)} → service "
+            "provider. Without such a partner, the deal's Sales_Channel__c (map your org's channel field to it in "
+            "mapping.toml [opportunities]) when it reads direct, reseller or service provider; else direct.")
+
+
+RULE = rule()
+
+
+def channel_key(text: pd.Series) -> pd.Series:
+    """Texts as a channel would be written ('Service Provider', 'service-provider' → service_provider)."""
+    return text.astype("str").str.strip().str.casefold().str.replace(r"[\s-]+", "_", regex=True)
 
 
 def _named(text: pd.Series) -> pd.Series:
-    """A channel field's value as a channel ('Service Provider' → service_provider), NaN when it names none."""
-    key = text.str.strip().str.casefold().str.replace(r"[\s-]+", "_", regex=True)
+    """A channel field's value as a channel, NaN when it names none."""
+    key = channel_key(text)
     return key.where(key.isin(CHANNELS))
 
 
 def channel_of(deals: pd.DataFrame, opportunity_partners: pd.DataFrame, accounts: pd.DataFrame,
                rules: ChannelRules = ChannelRules(), partner_rules: PartnerRules = PartnerRules()) -> pd.DataFrame:
     """The deals with `channel` (RULE): the selling partner's type, else the channel field, else direct."""
-    partner = sourcing(deals, opportunity_partners, partner_rules)[PARTNER]
-    kind = remap(partner, accounts.set_index(A.Id)[A.Type]).str.strip()
-    by_partner = pd.Series(np.select([kind.isin(rules.reseller_types), kind.isin(rules.service_provider_types)],
-                                     [Channel.RESELLER.value, Channel.SERVICE_PROVIDER.value], None), deals.index)
-    chosen = by_partner.fillna(_named(deals[O.Sales_Channel__c])).fillna(Channel.DIRECT.value)
-    return deals.assign(**{CHANNEL: chosen.astype("str")})
+    return by_partner(sourcing(deals, opportunity_partners, partner_rules), accounts, rules)
+
+
+def by_partner(sourced: pd.DataFrame, accounts: pd.DataFrame, rules: ChannelRules = ChannelRules()) -> pd.DataFrame:
+    """`channel_of` for deals that partners.sourcing has read already (its `partner` column)."""
+    kind = remap(sourced[PARTNER], accounts.set_index(A.Id)[A.Type]).astype("str").str.strip()  # (no Accounts: NaN)
+    typed = pd.Series(np.select([kind.isin(rules.reseller_types), kind.isin(rules.service_provider_types)],
+                                [Channel.RESELLER.value, Channel.SERVICE_PROVIDER.value], None), sourced.index)
+    chosen = typed.fillna(_named(sourced[O.Sales_Channel__c])).fillna(Channel.DIRECT.value)
+    return sourced.assign(**{CHANNEL: chosen.astype("str")})

@@ -85,4 +85,7 @@ def _rules(rules, values: dict, where: str):
                 isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
             raise SettingsError(f"{where}: {key} must be like {default!r}, not {value!r}")
         changes[key] = float(value) if isinstance(default, float) else value
-    return replace(rules, **changes)
+    try:
+        return replace(rules, **changes)
+    except ValueError as error:  # a value its rules refuse (e.g. [ramp] months = 0)
+        raise SettingsError(f"{where}: {error}") from None

@@ -12,6 +12,7 @@ from kpi.schema import TEAM_OWNER, Goals, Users
 G, U = Goals, Users
 # Columns of the resolved-targets table (`user_targets`).
 USER_ID, RANK = "user_id", "rank"
+USER_ID_PATTERN = r"^005\w{12}(\w{3})?$"  # an owner that is a User Id (15 or 18 characters)
 # How specific an owner is: an Id or email beats a role, which beats '*'.
 _BY_USER, _BY_ROLE, _BY_EVERYONE = 2, 1, 0
 
@@ -21,7 +22,7 @@ def _matches(goals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     line ('team:<team>') names no user."""
     goals = goals.loc[~is_team_row(goals)]
     owner = goals[G.owner].str.strip()
-    rows = goals.assign(_order=np.arange(len(goals)), _id=to_18(owner.where(owner.str.match(r"^005\w{12}(\w{3})?$"))),
+    rows = goals.assign(_order=np.arange(len(goals)), _id=to_18(owner.where(owner.str.match(USER_ID_PATTERN))),
                         _email=owner.str.lower().where(owner.str.contains("@")), _role=owner.str.lower())
     users = people[[U.Id, U.Email, ROLE]].assign(_email=people[U.Email].str.lower(),
                                                   _role=people[ROLE].str.strip().str.lower())
@@ -79,8 +80,8 @@ def team_of_row(goals: pd.DataFrame) -> pd.Series:
 
 
 def team_targets(goals: pd.DataFrame, metric: str, *, quarter: str, channel: str | None = None) -> pd.Series:
-    """Team name -> the team's own quarterly plan line for a metric and channel: its 'team:<team>' rows, one
-    naming the quarter ahead of one that does not, then the later row in the file."""
-    rows = goals.assign(_team=team_of_row(goals), _order=np.arange(len(goals))).dropna(subset="_team")
+    """Team name (case-folded) -> the team's own quarterly plan line for a metric and channel: its 'team:<team>'
+    rows, one naming the quarter ahead of one that does not, then the later row in the file."""
+    rows = goals.assign(_team=team_of_row(goals).str.casefold(), _order=np.arange(len(goals))).dropna(subset="_team")
     rows = _in_force(rows, metric, "quarter", quarter, channel).sort_values(["_dated", "_order"], kind="stable")
     return rows.drop_duplicates("_team", keep="last").set_index("_team")[G.target].rename_axis(None).rename(None)

@@ -29,6 +29,15 @@ LINES: tuple[tuple[str, str | None], ...] = (
     ("sal", None), ("sql", None))
 KEYS = [metric if channel is None else f"{metric}:{channel}" for metric, channel in LINES]  # a line's column name
 AMOUNTS = frozenset({"revenue", "pipeline_created"})  # lines counted in money; the others count records
+# The exports a line's actual is counted from: without one, the actual is unknown (null), never 0.
+NEEDS = {"revenue": ("Opportunity",), "pipeline_created": ("Opportunity",), "partners_recruited": ("Account",),
+         "partners_certified": ("Account",), "new_customers": ("Opportunity",), "activities": ("Task", "Event"),
+         "sal": ("Lead",), "sql": ("Lead",)}
+
+
+def needs(metric: str, channel: str | None) -> tuple[str, ...]:
+    """The exports a line's actual is counted from (a channel is told by the partner account's Type)."""
+    return NEEDS[metric] + (("Account",) if channel is not None else ())
 
 
 RULE = ("A quarter's plan is the goals file's quarter rows in force in it: a row naming the quarter ('FY2026 Q4') "
@@ -102,14 +111,19 @@ def rep_plans(targets: pd.DataFrame, quota: pd.Series, quarter: str, owners: pd.
     return pd.DataFrame({key: plan.reindex(owners) for key, plan in plans.items()}, index=owners, columns=KEYS)
 
 
-def team_plans(goals_table: pd.DataFrame, plans: pd.DataFrame, teams: pd.Series, quarter: str) -> pd.DataFrame:
-    """Team x line: the team's own line ('team:<team>' rows) where the plan sets one, else the sum of its reps'
-    plans (NaN when none has one). `teams`: rep id -> team, for the reps in `plans`."""
+def team_plans(goals_table: pd.DataFrame, plans: pd.DataFrame, teams: pd.Series, quarter: str,
+               whole: frozenset[str] | None = None) -> pd.DataFrame:
+    """Team x line: the team's own line ('team:<team>' rows, the name matched without regard to case) where the
+    plan sets one, else the sum of its reps' plans (NaN when none has one). `teams`: rep id -> team, for the reps
+    in `plans`; `whole`: the teams all of whose reps are in `plans` (None: all) — a team seen in part is measured
+    against its part's sum, never the whole team's line."""
     summed = plans.groupby(teams.reindex(plans.index)).sum(min_count=1)
     own = pd.DataFrame({key: goals.team_targets(goals_table, metric, quarter=quarter, channel=channel)
                         for key, (metric, channel) in zip(KEYS, LINES)})
-    own = own.set_axis(own.index.str.casefold()).reindex(index=summed.index.str.casefold(), columns=KEYS)
-    return own.set_axis(summed.index).fillna(summed)  # (team names matched without regard to case)
+    own = own.reindex(index=summed.index.str.casefold(), columns=KEYS).set_axis(summed.index)
+    if whole is not None:
+        own.loc[~summed.index.isin(list(whole))] = float("nan")
+    return own.fillna(summed)
 
 
 def gaps(goals_table: pd.DataFrame, teams: list[str]) -> list[str]:

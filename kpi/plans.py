@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,17 +18,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi.channels import CHANNELS
-from kpi.goals import team_of_row
+from kpi.channels import CHANNELS, channel_key
+from kpi.goals import USER_ID_PATTERN, team_of_row
 from kpi.people import ROLE
 from kpi.people import teams as people_teams
-from kpi.schema import TABLES, TEAM_OWNER, GoalPeriod, Goals, Metric, Org, Users
+from kpi.schema import QUARTER_NAME, TABLES, GoalPeriod, Goals, Metric, Org, Problem, Users
 
 G, U = Goals, Users
 FOLDER = "plans"
 COLUMNS = [G.owner, G.metric, G.period, G.target, G.channel, G.quarter]  # the goals file's columns, in order
-_QUARTER = re.compile(r"^FY\d{4} Q[1-4]$")
-_USER_ID = re.compile(r"^005\w{12}(\w{3})?$")
+PLANNED = ("revenue", "pipeline_created", "partners_recruited", "partners_certified", "new_customers", "activities",
+           "sal", "sql")  # the metrics a team line may plan (kpi.plan.LINES)
 
 
 class PlanError(ValueError):
@@ -72,10 +71,16 @@ def _read(path: Path) -> dict:
 
 
 def versions(root: Path) -> list[Version]:
-    """Every saved version, oldest first."""
-    docs = [_read(path) for path in sorted(_folder(root).glob("v*.json"))]
-    return [Version(d["number"], d["saved_at"], d["saved_by"], d.get("based_on", 0), d.get("note", ""),
-                    len(d["rows"])) for d in docs]
+    """Every readable saved version, oldest first (`in_force` says which could not be read)."""
+    found = []
+    for path in sorted(_folder(root).glob("v*.json")):
+        try:
+            d = _read(path)
+            found.append(Version(int(d["number"]), str(d["saved_at"]), str(d["saved_by"]), int(d.get("based_on", 0)),
+                                 str(d.get("note", "")), len(d["rows"])))
+        except (PlanError, KeyError, TypeError, ValueError):
+            continue
+    return found
 
 
 def latest(root: Path) -> int:
@@ -85,8 +90,13 @@ def latest(root: Path) -> int:
 
 
 def read(root: Path, number: int) -> pd.DataFrame:
-    """A saved version as the canonical goals table."""
-    return _table(pd.DataFrame(_read(_path(root, number))["rows"], columns=COLUMNS))
+    """A saved version as the canonical goals table (PlanError when its file cannot be read as one)."""
+    path = _path(root, number)
+    doc = _read(path)
+    try:
+        return _table(pd.DataFrame(doc["rows"], columns=COLUMNS))
+    except (KeyError, TypeError, ValueError) as error:
+        raise PlanError([f"{path}: not a saved plan ({error})"]) from None
 
 
 def _table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -99,9 +109,17 @@ def _table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def in_force(org: Org, root: Path) -> tuple[Org, int]:
-    """`org` with the newest saved plan as its goals, and that version's number (0: none saved, `org` as is)."""
-    number = latest(root)
-    return (replace(org, goals=read(root, number)) if number else org), number
+    """`org` with the newest readable saved plan as its goals, and that version's number (0: none saved, `org`
+    as is). A newer version that cannot be read is passed over, and said among the org's problems."""
+    unreadable = []
+    for number in range(latest(root), 0, -1):
+        try:
+            goals = read(root, number)
+        except PlanError as error:
+            unreadable.append(Problem(FOLDER, f"{error}; the version before it is used"))
+            continue
+        return replace(org, goals=goals, problems=(*org.problems, *unreadable)), number
+    return (replace(org, problems=(*org.problems, *unreadable)) if unreadable else org), 0
 
 
 def save(root: Path, goals: pd.DataFrame, by: str, based_on: int, note: str = "") -> Version:
@@ -127,13 +145,13 @@ def save(root: Path, goals: pd.DataFrame, by: str, based_on: int, note: str = ""
     return Version(number, doc["saved_at"], by, based_on, note, len(goals))
 
 
-def check(rows: pd.DataFrame, people: pd.DataFrame, first_row: int = 1) -> pd.DataFrame:
-    """`rows` (texts, as typed in the editor or read from a goals file; `first_row` numbers the first) as
-    the goals table, or PlanError listing every problem by row and column: an owner that is no user (Id or
-    email), role, team ('team:<team>') nor '*'; an unknown metric or period; a target that is empty, not a
-    number or negative; a channel other than direct, reseller, service_provider, or on another metric than
-    revenue; a quarter not written like 'FY2026 Q4'; a team line for another period than a quarter; two rows
-    setting the same thing."""
+def check(rows: pd.DataFrame, people: pd.DataFrame, first_row: int | None = 1) -> pd.DataFrame:
+    """`rows` (texts, as typed in the editor or read from a goals file; `first_row` numbers the first, None: the
+    index labels number them) as the goals table, or PlanError listing every problem by row and column: an owner
+    that is no user (Id or email), role, team ('team:<team>') nor '*'; an unknown metric or period; a target that
+    is empty, not a number or negative; a channel other than direct, reseller, service_provider, or on another
+    metric than revenue; a quarter not written like 'FY2026 Q4'; a team line for another period than a quarter
+    or another metric than the plan's; two rows setting the same thing."""
     missing = [c for c in (G.owner, G.metric, G.period, G.target) if c not in rows.columns]
     if missing:
         raise PlanError([f"the columns {', '.join(missing)} are missing: a plan has the columns "
@@ -142,39 +160,73 @@ def check(rows: pd.DataFrame, people: pd.DataFrame, first_row: int = 1) -> pd.Da
     text = text.replace({"nan": "", "None": "", "<NA>": ""})
     # Names are forgiven their case (and a channel its spaces: 'Service Provider'); numbers and owners are not.
     text[[G.metric, G.period]] = text[[G.metric, G.period]].apply(lambda c: c.str.casefold())
-    text[G.channel] = text[G.channel].str.casefold().str.replace(r"[\s-]+", "_", regex=True)
-    numbers = pd.Series([str(i) for i in range(first_row, first_row + len(text))], index=text.index)
+    text[G.channel] = channel_key(text[G.channel])
+    labels = text.index if first_row is None else range(first_row, first_row + len(text))
+    numbers = pd.Series([str(i) for i in labels], index=text.index)
     where = "row " + numbers
     problems = pd.concat([_owner_problems(text, people, where), _value_problems(text, where)]).sort_index(
         kind="stable")
-    # Two rows set the same target when they name the same user (by id, 15 or 18 characters, or by email) or the
-    # same role, team or '*', for the same metric, period, channel and quarter.
-    key = [G.metric, G.period, G.channel, G.quarter]
-    who = _user_of(text[G.owner], people).fillna(text[G.owner].str.casefold())
-    twice = text.assign(_key=who.str.cat(text[key].apply(lambda c: c.str.casefold()), sep="|"))
-    repeated = twice.loc[twice["_key"].duplicated(keep=False)]
-    again = repeated.groupby("_key", sort=False).apply(
-        lambda g: f"rows {' and '.join(numbers[g.index])} set the same target ({g[G.owner].iloc[0]}, "
-                  f"{g[G.metric].iloc[0]}, {g[G.period].iloc[0]}{', ' + g[G.channel].iloc[0] if g[G.channel].iloc[0] else ''}"
-                  f"{', ' + g[G.quarter].iloc[0] if g[G.quarter].iloc[0] else ''}): keep one",
-        include_groups=False) if len(repeated) else pd.Series(dtype=str)
-    found = [*problems.tolist(), *again.tolist()]
+    again = _repeats(text, _target_keys(text, people), numbers)
+    found = [*problems.tolist(), *again]
     if found:
         raise PlanError(found)
     return _table(text)
 
 
-def editable(goals: pd.DataFrame, people: pd.DataFrame, sees: frozenset[str] | None) -> pd.Series:
+def _target_keys(rows: pd.DataFrame, people: pd.DataFrame) -> pd.Series:
+    """What each row sets a target for: two rows set the same one when they name the same user (by id, 15 or 18
+    characters, or by email) or the same role, team or '*', for the same metric, period, channel and quarter."""
+    who = _user_of(rows[G.owner].astype("str"), people).fillna(rows[G.owner].astype("str").str.casefold())
+    what = rows[[G.metric, G.period, G.channel, G.quarter]].astype("str").fillna("").apply(lambda c: c.str.casefold())
+    return who.str.cat([what[c] for c in what.columns], sep="|")
+
+
+def _repeats(text: pd.DataFrame, keys: pd.Series, numbers: pd.Series) -> list[str]:
+    """'rows 3 and 7 set the same target (...)': one line per key that more than one row has."""
+    repeated = keys.duplicated(keep=False)
+    if not repeated.any():
+        return []
+    rows = numbers[repeated].groupby(keys[repeated], sort=False).agg(" and ".join)
+    first = text.loc[repeated].groupby(keys[repeated], sort=False).first()
+    said = first[[G.owner, G.metric, G.period, G.channel, G.quarter]].agg(
+        lambda r: ", ".join(v for v in r if v), axis=1)
+    return ("rows " + rows + " set the same target (" + said.reindex(rows.index) + "): keep one").tolist()
+
+
+def editable(goals: pd.DataFrame, people: pd.DataFrame, sees: frozenset[str] | None,
+             whole_teams: frozenset[str] | None = None) -> pd.Series:
     """The rows a viewer may change: all for one who sees everyone (None); for a manager, the team lines of the
-    teams of the reps they see and the rows naming one of those reps (Id or email). Role and '*' rows set goals
-    for people they do not see: only an admin changes those."""
+    teams of the reps they see (only those all of whose reps they see, when `whole_teams` says which) and the
+    rows naming one of the reps they see (Id or email). Role and '*' rows set goals for people they do not see:
+    only an admin changes those."""
     if sees is None:
         return pd.Series(True, index=goals.index)
-    mine = people.loc[people[U.Id].isin(sees)]
     owner = goals[G.owner].astype("str").str.strip()
-    by_id = owner.str.match(_USER_ID) & owner.str[:15].isin(set(mine[U.Id].str[:15]))
-    by_email = owner.str.casefold().isin(set(mine[U.Email].dropna().str.casefold()))
-    return (team_of_row(goals).isin(people_teams(mine)) | by_id | by_email).astype(bool)
+    theirs = _user_of(owner, people).isin(sees)
+    team = team_of_row(goals).str.casefold()
+    teams = [t.casefold() for t in people_teams(people.loc[people[U.Id].isin(sees)])
+             if whole_teams is None or t in whole_teams]
+    return (team.isin(teams) | theirs).astype(bool)
+
+
+def edit(goals: pd.DataFrame, edited: pd.DataFrame, shown: pd.Series, people: pd.DataFrame,
+         sees: frozenset[str] | None, whole_teams: frozenset[str] | None = None) -> pd.DataFrame:
+    """The whole goals table after an edit of its `shown` rows: `edited` (as typed, its index numbering its rows)
+    checked, refused when a row names an owner the viewer may not plan for (`editable`), then put back among
+    the rows that were not shown, which stay as they were; PlanError also when an edited row sets the same
+    target as one of those."""
+    outside = ~editable(edited.reindex(columns=COLUMNS).astype({G.owner: "str"}), people, sees, whole_teams)
+    if outside.any():
+        raise PlanError([f"row {i}, owner: {o} is not one of your teams (team:<team>) or reps: an admin sets it"
+                         for i, o in edited.loc[outside, G.owner].items()])
+    table = check(edited, people, first_row=None).set_axis(edited.index)
+    kept = goals.loc[~shown, COLUMNS]
+    keys = _target_keys(pd.concat([table, kept], ignore_index=True), people)
+    clash = keys.iloc[:len(table)].isin(keys.iloc[len(table):])
+    if clash.any():
+        raise PlanError([f"row {i}: sets the same target as a row not shown here (choose 'Every goal row' to see "
+                         "it): keep one" for i in table.index[clash.to_numpy()]])
+    return pd.concat([kept, table], ignore_index=True)
 
 
 def _user_of(owner: pd.Series, people: pd.DataFrame) -> pd.Series:
@@ -182,20 +234,19 @@ def _user_of(owner: pd.Series, people: pd.DataFrame) -> pd.Series:
     by_id = people.assign(_short=people[U.Id].str[:15]).set_index("_short")[U.Id]
     by_email = people.dropna(subset=[U.Email]).assign(_email=lambda p: p[U.Email].str.casefold()).drop_duplicates(
         "_email").set_index("_email")[U.Id]
-    named = owner.str[:15].map(by_id).where(owner.str.match(_USER_ID))
+    named = owner.str[:15].map(by_id).where(owner.str.match(USER_ID_PATTERN))
     return named.fillna(owner.str.casefold().map(by_email).where(owner.str.contains("@")))
 
 
 def _owner_problems(text: pd.DataFrame, people: pd.DataFrame, where: pd.Series) -> pd.Series:
     owner = text[G.owner]
-    team = owner.str[len(TEAM_OWNER):].str.strip().where(owner.str.casefold().str.startswith(TEAM_OWNER))
+    team = team_of_row(text)
     teams = people_teams(people)
     roles = set(people[ROLE].dropna().str.strip().str.casefold())
-    ids = set(people[U.Id].str[:15])
-    emails = set(people[U.Email].dropna().str.casefold())
-    is_id, is_email = owner.str.match(_USER_ID), owner.str.contains("@")
-    known = ((owner == "*") | (is_id & owner.str[:15].isin(ids)) | (is_email & owner.str.casefold().isin(emails))
-             | (~is_id & ~is_email & team.isna() & owner.str.casefold().isin(roles)) | team.isin(teams))
+    is_id, is_email = owner.str.match(USER_ID_PATTERN), owner.str.contains("@")
+    known = ((owner == "*") | _user_of(owner, people).notna()
+             | (~is_id & ~is_email & team.isna() & owner.str.casefold().isin(roles))
+             | team.str.casefold().isin([t.casefold() for t in teams]))
     said = pd.Series("", index=text.index)
     said[owner.eq("")] = "owner is empty"
     said[is_id & ~known] = "no user has the id " + owner
@@ -205,6 +256,8 @@ def _owner_problems(text: pd.DataFrame, people: pd.DataFrame, where: pd.Series) 
     said[plain] = (owner + " is neither a role (" + ", ".join(sorted(people[ROLE].dropna().unique()))
                    + "), a user's id or email, a team (team:<team>) nor *")
     said[team.notna() & known & text[G.period].ne("quarter")] = "a team line (team:...) is a quarter's plan: period quarter"
+    said[team.notna() & known & ~text[G.metric].isin(PLANNED)] = ("a team line plans one of " + ", ".join(PLANNED)
+                                                                 + ", not " + text[G.metric])
     return (where + ", owner: " + said)[said.ne("")]
 
 
@@ -221,7 +274,7 @@ def _value_problems(text: pd.DataFrame, where: pd.Series) -> pd.Series:
         (G.channel, text[G.channel].ne("") & ~text[G.channel].isin(CHANNELS),
          "'" + text[G.channel] + "' is not one of " + ", ".join(CHANNELS)),
         (G.channel, text[G.channel].ne("") & text[G.metric].ne("revenue"), "only revenue is planned by channel"),
-        (G.quarter, text[G.quarter].ne("") & ~text[G.quarter].str.match(_QUARTER),
+        (G.quarter, text[G.quarter].ne("") & ~text[G.quarter].str.match(QUARTER_NAME),
          "'" + text[G.quarter] + "' is not a fiscal quarter like FY2026 Q4"),
     ]
     found = [(where + f", {column}: " + message)[bad] for column, bad, message in checks]

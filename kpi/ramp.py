@@ -29,16 +29,27 @@ class RampRules:
     months: int = 6
     shares: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 1.0, 1.0)
 
+    def __post_init__(self) -> None:
+        if self.months < 1 or any(share < 0 for share in self.shares):
+            raise ValueError(f"months must be 1 or more and shares 0 or more, not {self.months} and {list(self.shares)}")
 
-RULE = ("A rep's hire day is the User's hire-date field (by default CreatedDate: the day the user was created, in "
-        "the user's time zone). Tenure month k starts k calendar months after the hire day, on the same day of the "
-        "month (the month's last day when it is shorter): hired 15 July, month 4 starts 15 November. A rep is "
-        "ramping in tenure months 0 to 5. While ramping, the target is a share of the full target: 20%, 40%, 60%, "
-        "80%, 100%, 100% in months 0 to 5, 100% after, nothing before the hire day; a period's ramped target is "
-        "the full target times the average share over its business days (Monday to Friday). The team ramp curve "
-        "of a role is, per tenure month, the median activities, SALs, SQLs, pipeline created and won Amount of the "
-        "role's reps who had that whole tenure month inside the data. Days to first SQL and to first win count "
-        "from the hire day to the first SQL and the first won CloseDate on or after it.")
+
+def rule(rules: RampRules = RampRules()) -> str:
+    """The ramp rule in words, as `rules` set it (the glossary shows the settings in force)."""
+    shares = ", ".join(f"{share:.0%}" for share in rules.shares[:rules.months])
+    return (f"A rep's hire day is the User's {rules.hire_date_field} (CreatedDate: the day the user was created, in "
+            "the user's time zone). Tenure month k starts k calendar months after the hire day, on the same day of "
+            "the month (the month's last day when it is shorter): hired 15 July, month 4 starts 15 November. A rep "
+            f"is ramping in tenure months 0 to {rules.months - 1}. While ramping, the target is a share of the full "
+            f"target: {shares} in months 0 to {rules.months - 1} (100% for a month the list does not reach), 100% "
+            "after, nothing before the hire day; a period's ramped target is the full target times the average "
+            "share over its business days (Monday to Friday). The team ramp curve of a role is, per tenure month, "
+            "the median activities, SALs, SQLs, pipeline created and won Amount of the role's reps who had that "
+            "whole tenure month inside the data. Days to first SQL and to first win count from the hire day to the "
+            "first SQL and the first won CloseDate on or after it.")
+
+
+RULE = rule()
 
 
 def hire_days(roster: pd.DataFrame, users: pd.DataFrame, rules: RampRules = RampRules()) -> pd.Series:

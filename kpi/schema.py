@@ -266,6 +266,7 @@ class Channel(StrEnum):
 
 
 TEAM_OWNER = "team:"  # a goals row whose owner is 'team:<team name>' sets that team's own plan line
+QUARTER_NAME = r"^FY\d{4} Q[1-4]$"  # a fiscal quarter's name, as a goals row's quarter column writes it
 
 
 class Goals(pa.DataFrameModel):
@@ -282,7 +283,7 @@ class Goals(pa.DataFrameModel):
     channel: Series[str] = _col(Kind.TEXT, "direct, reseller or service_provider (revenue rows only)",
                                 isin=[c.value for c in Channel])
     quarter: Series[str] = _col(Kind.TEXT, "Fiscal quarter the row holds in ('FY2026 Q4'); empty: every quarter",
-                                str_matches=r"^FY\d{4} Q[1-4]$")
+                                str_matches=QUARTER_NAME)
 
     class Config:
         strict = True

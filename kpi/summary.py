@@ -34,6 +34,9 @@ class Facts:
     # When these facts are one viewer's share (access.restrict): the whole org, for statistics pooled over
     # everyone (the forecast's win rates) so a rep's forecast does not depend on who looks. Never listed.
     population: Org | None = None
+    # The teams all of whose reps these facts hold (None: every team): only for those does a team's own plan line
+    # stand for what the facts can show.
+    whole_teams: frozenset[str] | None = None
 
     @property
     def whole_org(self) -> Org:
@@ -188,25 +191,24 @@ def _json_records(frame: pd.DataFrame) -> list[dict]:
 def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
             team: str | None = None, simulation: Simulation = Simulation()) -> dict:
     """The `python -m kpi summary` document (DESIGN.md): as-of date, fiscal quarter, each rep, the team, the
-    partners and the customers."""
+    partners, the customers and the plan."""
     deals = deals_as_of(facts, as_of)
     reps, team_figures = scorecard(facts, as_of, calendar, team, simulation, deals)
     keys = list(SUMMARY_KEYS)
     tenure = ramp_status(facts, as_of).reindex(reps.index)
     rows = pd.concat([reps[[U.Name, people.TEAM, *keys]], tenure], axis=1).rename(columns={U.Name: "name"})
-    records = _json_records(rows.rename_axis("id").reset_index())
-    for record, ramping in zip(records, tenure[RAMPING]):  # a JSON true/false, not a number
-        record[RAMPING] = bool(ramping)
+    records = _json_records(rows.rename_axis("id").reset_index())  # (ramping: a JSON true/false)
     everyone = whole_org_deals(facts, as_of, deals)
+    seen = (partner_view(facts, as_of, calendar, reps.index, deals, everyone),
+            customer_view(facts, as_of, calendar, reps.index, deals, everyone))
     return {"as_of": f"{as_of:%Y-%m-%d}", "fiscal_quarter": calendar.quarter(as_of).name,
             "reps": records,
             "team": {**_json_records(team_figures[keys].to_frame().T)[0],
                      TENURE: None, RAMPING: int(tenure[RAMPING].sum()),
                      "waterfall": waterfall(facts, as_of, calendar, reps.index)[0]},
-            "partners": partner_view(facts, as_of, calendar, reps.index, deals, everyone).figures,
-            "customers": customer_view(facts, as_of, calendar, reps.index, deals, everyone).figures,
+            "partners": seen[0].figures, "customers": seen[1].figures,
             "plan": plan_figures(plan_view(facts, as_of, calendar.quarter(as_of), reps.index,
-                                           delivered(facts, as_of, deals, everyone)).teams)}
+                                           delivered(facts, as_of, deals, everyone, seen)).teams)}
 
 
 TENURE, RAMPING = "tenure_months", "ramping"
@@ -277,40 +279,44 @@ class PlanView:
 
     quarter: Period
     window: Period  # the quarter through the as-of date
+    partial_from: pd.Timestamp | None  # the day the exports begin, when inside the quarter: actuals from it only
     teams: pd.DataFrame  # plan.lines per team
     reps: pd.DataFrame  # plan.lines per rep (the `team` column holds the rep's id)
     delivered: plan.Delivered
 
 
-def delivered(facts: Facts, as_of: pd.Timestamp, deals: pd.DataFrame,
-              everyone: pd.DataFrame | None = None) -> plan.Delivered:
+def delivered(facts: Facts, as_of: pd.Timestamp, deals: pd.DataFrame, everyone: pd.DataFrame | None = None,
+              seen: tuple[PartnerView, CustomerView] | None = None) -> plan.Delivered:
     """What plan actuals count on `as_of` (`deals`: `deals_as_of` that day; `everyone`: `whole_org_deals`, from
-    which customers' first deals are read, the same for whoever looks)."""
+    which customers' first deals are read, the same for whoever looks; `seen`: the partner and customer views of
+    that day, when the caller has them, whose deal sourcing and customers are read rather than made again)."""
     rules, org = facts.definitions, facts.org
-    known = channels.channel_of(revenue.known_on(deals, as_of), org.opportunity_partners, facts.whole_org.accounts,
-                                rules.channels, rules.partners)
+    sourced = partners.sourcing(deals, org.opportunity_partners, rules.partners) if seen is None else seen[0].sourced
+    found = (customers.customers(whole_org_deals(facts, as_of, deals) if everyone is None else everyone,
+                                 facts.whole_org.accounts, as_of, rules.customers) if seen is None else seen[1].found)
     logged = facts.activities.loc[facts.activities[activity.CREATED_DAY] <= as_of]
     return plan.Delivered(
-        data_start(facts, deals), known, logged, facts.stages,
-        partners.partner_accounts(org.accounts, people.zones(facts.people), as_of, rules.partners),
-        customers.customers(whole_org_deals(facts, as_of, deals) if everyone is None else everyone,
-                            facts.whole_org.accounts, as_of, rules.customers))
+        data_start(facts, deals),
+        channels.by_partner(revenue.known_on(sourced, as_of), facts.whole_org.accounts, rules.channels), logged,
+        facts.stages, partners.partner_accounts(org.accounts, people.zones(facts.people), as_of, rules.partners), found)
 
 
 def plan_view(facts: Facts, as_of: pd.Timestamp, quarter: Period, owners: pd.Index,
               done: plan.Delivered) -> PlanView:
     """The plan of `quarter` (the as-of date's or an earlier one) for `owners` and their teams, against what
-    `done` holds through the as-of date (unknown for a quarter that ended before every export begins). Pace is
-    measured on the quarter's business days elapsed by then."""
+    `done` holds through the as-of date. Pace is measured on the quarter's business days elapsed by then."""
     window = quarter.through(as_of)
     actual = plan.actuals(done, window, owners)
+    # Unknown, not 0: a line whose export is missing, and a quarter that ended before every export began.
+    actual[[key for key, line in zip(plan.KEYS, plan.LINES) if set(plan.needs(*line)) & set(facts.org.missing)]] = \
+        float("nan")
     if quarter.end < done.since:
         actual[:] = float("nan")
     rep_plans = plan.rep_plans(facts.targets, quota_of(facts, quarter), quarter.name, owners)
     teams = people.teams_of(facts.people).reindex(owners)
     share = elapsed_share(quarter, as_of)
-    return PlanView(quarter, window,
-                    plan.lines(plan.team_plans(facts.org.goals, rep_plans, teams, quarter.name),
+    return PlanView(quarter, window, done.since if quarter.start < done.since <= quarter.end else None,
+                    plan.lines(plan.team_plans(facts.org.goals, rep_plans, teams, quarter.name, facts.whole_teams),
                                actual.groupby(teams).sum(min_count=1), share),
                     plan.lines(rep_plans, actual, share), done)
 
@@ -399,6 +405,7 @@ class CustomerView:
     churned: pd.DataFrame  # customers.churned of the owners
     former: pd.DataFrame  # customers.former: the owners' accounts typed as former customers
     figures: dict  # the summary's `customers` section (null without the Opportunity export)
+    found: pd.DataFrame  # customers.customers: every customer of the whole org
 
 
 def customer_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index,
@@ -425,7 +432,7 @@ def customer_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, o
         customers.retention(mine, quarter, as_of),
         renewals.loc[quarter.contains(renewals[Opportunities.CloseDate])], customers.churned(mine, quarter, as_of),
         customers.former(facts.org.accounts.loc[among(facts.org.accounts[Accounts.OwnerId], owners)], rules),
-        section if facts.org.has("Opportunity") else dict.fromkeys(section))
+        section if facts.org.has("Opportunity") else dict.fromkeys(section), found)
 
 
 def whole_org_deals(facts: Facts, as_of: pd.Timestamp, deals: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -4,9 +4,10 @@ import streamlit as st
 
 from kpi import access, channels, customers, forecast, partners, pipeline, plan, ramp
 from kpi.registry import ENTRIES, Family
-from ui import state
+from ui import data, state
 
 state.require_frame()
+rules = data.facts().definitions  # the settings in force: the channel and ramp rules say them
 st.title("Glossary")
 st.caption("Every number in the dashboard, the command line and the exports is defined here, once.")
 search = st.text_input("Find a metric", placeholder="e.g. coverage, SAL, pace").strip().lower()
@@ -25,8 +26,9 @@ METHODS = {"Deals as they stood": pipeline.STATE_RULE, "Last week to this week (
            "Forecast simulation": forecast.METHOD, "Win rate by stage": forecast.WIN_RATE_RULE,
            "Close-date slip rate": forecast.SLIP_RULE, "Run-rate of deals not yet created": forecast.RUN_RATE_RULE,
            "Who sees what": access.ROLE_RULE, "Whose records a viewer's figures use": access.SCOPE_RULE,
-           "Partners": partners.RULE, "Customers and retention": customers.RULE, "Sales channel": channels.RULE,
-           "Quarterly plan": plan.RULE, "New-rep ramp": ramp.RULE}
+           "Partners": partners.RULE, "Customers and retention": customers.RULE,
+           "Sales channel": channels.rule(rules.channels), "Quarterly plan": plan.RULE,
+           "New-rep ramp": ramp.rule(rules.ramp)}
 shown = {title: text for title, text in METHODS.items() if not search or search in f"{title} {text}".lower()}
 if shown:
     st.header("Methods")

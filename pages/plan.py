@@ -9,8 +9,7 @@ from kpi import charts, people, plan, plans, ramp
 from kpi.channels import CHANNEL, CHANNELS
 from kpi.periods import elapsed_share
 from kpi.registry import KPIS
-from kpi.schema import GoalPeriod, Metric, Users
-from kpi.sources import store_root
+from kpi.schema import QUARTER_NAME, GoalPeriod, Metric, Users
 from kpi.summary import plan_records
 from ui import data, state, widgets
 
@@ -84,9 +83,11 @@ for team, rows in history.dropna(subset=[plan.PLAN]).groupby(plan.TEAM):
     # Coloured by pace, so the quarter under way is judged by the share of it gone (a past quarter's pace is its
     # attainment); the text says the attainment, and for the quarter under way its pace too.
     under_way = rows["quarter"].eq(current.quarter.name)
+    partial = rows["quarter"].isin([v.quarter.name for v in views if v.partial_from is not None])
     cells = rows.assign(cell=[
-        "no data" if pd.isna(a) else "" if pd.isna(r) else f"{r:.0%} · pace {p:.0%}" if now else f"{r:.0%}"
-        for r, a, p, now in zip(rows[plan.ATTAINMENT], rows[plan.ACTUAL], rows[plan.PACE], under_way)])
+        "no data" if pd.isna(a) else "" if pd.isna(r) else
+        (f"{r:.0%} · pace {p:.0%}" if now else f"{r:.0%}") + (" *" if part else "")
+        for r, a, p, now, part in zip(rows[plan.ATTAINMENT], rows[plan.ACTUAL], rows[plan.PACE], under_way, partial)])
     order = [line for line in (plan.label(*key) for key in plan.LINES) if line in set(rows[LINE])]
     quarters = [q for q in names_in_order if q in set(rows["quarter"])]
     grid = {name: cells.pivot(index=LINE, columns="quarter", values=name).reindex(index=order, columns=quarters)
@@ -94,6 +95,9 @@ for team, rows in history.dropna(subset=[plan.PLAN]).groupby(plan.TEAM):
     st.plotly_chart(charts.plan_history(grid[plan.PACE], grid["cell"].fillna(""),
                                         f"{team}: attainment of plan per quarter (colour: pace)"),
                     key=f"plan_history_{team}")
+for view in (v for v in views if v.partial_from is not None):
+    st.caption(f"\\* {view.quarter.name}: the data begins on {view.partial_from:%d %b %Y}, inside the quarter; its "
+               "actuals count from that day only.")
 widgets.table(history[["quarter", plan.TEAM, LINE, "Plan", "Actual", plan.ATTAINMENT]], "plan_history",
               hide_index=True, width="stretch", column_config={
                   "quarter": "Quarter", plan.TEAM: "Team", LINE: "Line", "Actual": "Actual (to the as-of date)",
@@ -157,12 +161,12 @@ widgets.table(new[["Rep", "Role", "hired", "tenure_months", ramp.DAYS_TO_FIRST_S
 
 # The plan itself: its versions, and the editor ----------------------------------------------------------------
 st.subheader("The plan")
-root = store_root()
-saved = plans.versions(root)
-in_force = saved[-1] if saved else None
-if filters_goals := data.loaded().source.goals:
-    st.caption(f"The goals file {widgets.plain(filters_goals)} (KPI_GOALS) is in force; plans saved here are kept "
-               "but not used while it is set.")
+use = data.loaded()
+saved = data.plan_versions()
+in_force = next((v for v in saved if v.number == use.plan), None)
+if use.source.goals:
+    st.caption(f"The goals file {widgets.plain(use.source.goals)} (KPI_GOALS) is in force; plans saved here are "
+               "kept but not used while it is set.")
 elif in_force:
     st.caption(f"In force: version {in_force.number}, saved {in_force.saved_at} by {widgets.plain(in_force.saved_by)}"
                + (f" ({widgets.plain(in_force.note)})" if in_force.note else "") + ".")
@@ -175,26 +179,32 @@ if saved:
         "saved_by": "By", "based_on": st.column_config.NumberColumn("Edited from", format="%d"), "note": "Note",
         "rows": st.column_config.NumberColumn("Rows", format="%d")})
 
-goals = facts.org.goals.reindex(columns=plans.COLUMNS)
+# The whole org's goals in force, not the viewer's share of them: a manager's save keeps every row she cannot see.
+goals = use.facts.org.goals.reindex(columns=plans.COLUMNS)
 THIS_QUARTER, EVERY_ROW = f"{current.quarter.name} plan", "Every goal row"
 with st.expander("Edit the plan", expanded="plan_saved" in st.session_state):
     if "plan_saved" in st.session_state:
         st.success(st.session_state.pop("plan_saved"))
+    editing_from = st.session_state.setdefault("plan_based_on", use.plan)
+    fresh = editing_from == use.plan
+    if not fresh:  # someone saved while this editor was open: start again from theirs
+        st.warning(f"Version {use.plan} of the plan was saved while you were editing version {editing_from}: "
+                   "the table now shows it, without your unsaved changes.")
+        st.session_state["plan_based_on"] = use.plan
     rows_shown = st.radio("Rows", [THIS_QUARTER, EVERY_ROW], horizontal=True, key="plan_rows",
                           help="The quarter's plan: its rows (quarter column) only. Every goal row: also the "
                                "every-quarter rows and the day, week and month goals.")
     # Rows this viewer may change and chose to see; the others are saved back as they are.
-    mine = plans.editable(goals, facts.people, who.sees) & (
+    shown = plans.editable(goals, facts.people, who.sees, facts.whole_teams) & (
         goals["quarter"].eq(current.quarter.name).fillna(False) if rows_shown == THIS_QUARTER else True)
-    if "plan_based_on" not in st.session_state:
-        st.session_state["plan_based_on"] = plans.latest(root)
     st.caption("One row per target: owner (a user's Id or email, a role, *, or team:<team> for a team's own line), "
                "metric, period (a plan line is a quarter row), target, channel (revenue only) and the fiscal quarter "
                "it holds in (empty: every quarter)."
-               + ("" if who.sees is None else " You change your teams' lines and your reps' rows; role and * rows "
-                                              "are an admin's."))
+               + ("" if who.sees is None else " You change the lines of the teams you see whole and your reps' "
+                                              "rows; role and * rows are an admin's."))
+    rows = goals.loc[shown].reset_index(drop=True)
     edited = st.data_editor(
-        goals.loc[mine].reset_index(drop=True), key="plan_editor", num_rows="dynamic", width="stretch",
+        rows.set_axis(range(1, len(rows) + 1)), key=f"plan_editor_{use.plan}", num_rows="dynamic", width="stretch",
         column_config={
             "owner": st.column_config.TextColumn("Owner", required=True),
             "metric": st.column_config.SelectboxColumn("Metric", options=[m.value for m in Metric], required=True),
@@ -202,26 +212,17 @@ with st.expander("Edit the plan", expanded="plan_saved" in st.session_state):
                                                        required=True, default="quarter"),
             "target": st.column_config.NumberColumn("Target", min_value=0, required=True),
             "channel": st.column_config.SelectboxColumn("Channel", options=CHANNELS),
-            "quarter": st.column_config.TextColumn("Quarter", default=current.quarter.name,
-                                                   validate=r"^FY\d{4} Q[1-4]$")})
+            "quarter": st.column_config.TextColumn("Quarter", default=current.quarter.name, validate=QUARTER_NAME)})
     note = st.text_input("Why (shown in the history)", key="plan_note")
-    if st.button("Save as a new version", type="primary", key="plan_save", icon=":material/save:"):
-        outside = edited.loc[~plans.editable(edited.reindex(columns=plans.COLUMNS), facts.people, who.sees)]
+    if st.button("Save as a new version", type="primary", key="plan_save", icon=":material/save:") and fresh:
         try:
-            if len(outside):
-                raise plans.PlanError([f"row {i + 1}, owner: {o} is not one of your teams (team:<team>) or reps"
-                                       for i, o in zip(outside.index, outside["owner"])])
-            table = plans.check(edited, facts.people)
-            kept = goals.loc[~mine]
-            version = plans.save(root, pd.concat([kept, table], ignore_index=True), who.email or "single user",
-                                 st.session_state["plan_based_on"], note)
+            version = data.save_plan(plans.edit(goals, edited, shown, facts.people, who.sees, facts.whole_teams),
+                                     who.email or "single user", use.plan, note)
         except plans.PlanError as error:
             st.error("Nothing was saved:\n\n" + "\n".join(f"- {widgets.plain(p)}" for p in error.problems))
         except plans.PlanConflict as error:
             st.error(str(error))
-            del st.session_state["plan_based_on"]
         else:
-            del st.session_state["plan_based_on"]
-            st.session_state.pop("plan_editor", None)
+            st.session_state["plan_based_on"] = version.number  # (what the editor shows once the page reloads)
             st.session_state["plan_saved"] = f"Saved as version {version.number}: it is the plan in force now."
             st.rerun()

@@ -105,8 +105,9 @@ if ramping_as == LEFT_OUT:
     st.caption(f"Ramping reps left out of the ranking: {', '.join(reps.loc[status[RAMPING], Users.Name])} "
                "(still counted in the team totals).")
 elif ramping_as == RAMPED:
-    st.caption("Ramping reps are measured against ramped targets (each marked \"(ramped)\"); the team totals "
-               "below sum those ramped targets.")
+    st.caption("Ramping reps are measured against ramped targets (each marked \"(ramped)\"), and the team totals "
+               "below sum them; pace is still attainment over the share of the quarter gone, and the cards above "
+               "and the forecast's chance of quota keep the full targets.")
 totals = team[columns].to_frame().T.assign(**{Users.Name: "Team total"})
 widgets.table(totals[[Users.Name, *columns]], "team_totals", hide_index=True, width="stretch",
               column_config={Users.Name: "", **config})

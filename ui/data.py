@@ -23,6 +23,9 @@ from kpi.store import Store, StoreError
 from kpi.summary import Facts, prepare
 
 
+_PLAN = ";plan:"  # in a source's version: the saved plan version in force
+
+
 @dataclass(frozen=True)
 class Source:
     """Where the data comes from: KPI_SOURCE ('sample', 'store' or a folder of exports, 'salesforce' meaning the
@@ -61,7 +64,7 @@ class Source:
         plan saved), so it is read again."""
         settings = settings_file(store_root())
         return (self._data_version() + (f";settings:{settings.stat().st_mtime_ns}" if settings.is_file() else "")
-                + ("" if self.goals else f";plan:{plans.latest(store_root())}"))
+                + ("" if self.goals else f"{_PLAN}{plans.latest(store_root())}"))
 
     def _data_version(self) -> str:
         if self.name == "store":
@@ -104,6 +107,11 @@ class Loaded:
     version: str  # the version in use: the newest, unless it lost a file the one before had
     facts: Facts
     notice: str | None = None  # why an older version is in use
+
+    @property
+    def plan(self) -> int:
+        """The saved plan version this data was loaded with (0: none; the source's or KPI_GOALS' goals file)."""
+        return int(self.version.rsplit(_PLAN, 1)[1]) if _PLAN in self.version else 0
 
 
 @st.cache_resource
@@ -214,6 +222,16 @@ def plan(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[list
     for the reps of these filters that this viewer may see, computed once per filter set (the Plan page)."""
     use = loaded()
     return _plan(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team)
+
+
+def plan_versions() -> list[plans.Version]:
+    """Every saved version of the plan, oldest first."""
+    return plans.versions(store_root())
+
+
+def save_plan(goals: pd.DataFrame, by: str, based_on: int, note: str) -> plans.Version:
+    """Save the whole goals table as the plan version after `based_on` (PlanConflict: someone saved first)."""
+    return plans.save(store_root(), goals, by, based_on, note)
 
 
 @st.cache_data(show_spinner="Putting the weekly review together…", max_entries=32)

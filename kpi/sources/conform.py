@@ -234,6 +234,7 @@ def _drop_duplicate_ids(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, l
 _CHECKS = {"str_length": "is not a Salesforce id (15 or 18 characters)", "not_nullable": "is empty",
            "str_matches": "is not a currency code (three capital letters, e.g. EUR)",
            "isin": "is not one of the allowed values", "greater_than_or_equal_to": "is below the minimum"}
+_MATCHES = {"quarter": "is not a fiscal quarter's name (e.g. FY2026 Q4)"}  # str_matches of other columns: currency
 
 
 def _validate(frame: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -244,7 +245,9 @@ def _validate(frame: pd.DataFrame, table: Table, file: str) -> tuple[pd.DataFram
         cases = errors.failure_cases.dropna(subset=["index"])
         problems = []
         for (column, check), group in cases.groupby(["column", "check"]):  # one entry per failing check
-            complaint = _CHECKS.get(str(check).split("(")[0], f"fails the check {check}")
+            kind = str(check).split("(")[0]
+            complaint = (_MATCHES.get(str(column)) if kind == "str_matches" else None) or _CHECKS.get(
+                kind, f"fails the check {check}")
             values = pd.Series(group["failure_case"].fillna("").astype(str).to_numpy(), index=group["index"].astype(int))
             problems += _cell_problems(values, f"{complaint}; row skipped", file, str(column))
         kept = frame.drop(index=cases["index"].astype(int).unique())

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from streamlit_app import ROOT, running_server, screenshot, settled
+from streamlit_app import DONE, ROOT, running_server, screenshot, settled
 
 from kpi import plans
 
@@ -44,16 +44,21 @@ def test_a_plan_line_edited_in_the_browser_reaches_summary(browser, tmp_path):
         editor.scroll_into_view_if_needed()
         box = editor.bounding_box()
         # The first row of the quarter's plan is SMB's direct revenue line: select it, go to its Target cell (the
-        # grid draws on a canvas, so by keyboard: to the first column, then three to the right), type, save.
+        # grid draws on a canvas, so by keyboard: to the first column, then three to the right), open the cell's
+        # editor and fill it in, then save.
         page.mouse.click(box["x"] + 90, box["y"] + 35 + 17)
         for key in ["ArrowLeft"] * 6 + ["ArrowRight"] * 3:
             page.keyboard.press(key)
         page.keyboard.press("Enter")
-        page.locator("#portal textarea, #portal input").first.wait_for()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("1234500")
-        page.keyboard.press("Enter")
+        cell = page.locator("#portal textarea, #portal input").first  # the cell's editor, over the grid
+        cell.fill("1234500")
+        cell.press("Enter")
+        # The grid keeps an accessible copy of its cells: the edit is in it; then each step waits for its rerun.
+        editor.locator('[role="gridcell"]', has_text="1234500").first.wait_for(state="attached")
+        page.wait_for_selector(DONE, timeout=60_000)
         page.get_by_label("Why (shown in the history)").fill("Direct plan raised")
+        page.keyboard.press("Tab")
+        page.wait_for_selector(DONE, timeout=60_000)
         page.get_by_role("button", name="Save as a new version").click()
         page.get_by_text("Saved as version 1: it is the plan in force now.").wait_for(timeout=60_000)
         screenshot(page, "plan-saved.png")

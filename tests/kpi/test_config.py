@@ -33,6 +33,7 @@ def test_settings_override_the_channel_and_ramp_rules(tmp_path):
 @pytest.mark.parametrize(("text", "said"), [
     ("[ramp]\nshares = [\"half\"]\n", "[ramp]: shares must be a list of numbers, like [0.2, 0.4"),
     ("[ramp]\nmonths = \"six\"\n", "[ramp]: months must be like 6, not 'six'"),
+    ("[ramp]\nmonths = 0\n", "[ramp]: months must be 1 or more and shares 0 or more, not 0 and [0.2, 0.4"),
     ("[partners]\ntypes = \"VAR\"\n", "[partners]: types must be a list of texts"),
     ("[partners]\ndeadline_days = 4.5\n", "[partners]: deadline_days must be like 60, not 4.5"),
     ("[customers]\nnew_month = 6\n", "[customers]: unknown key 'new_month'"),

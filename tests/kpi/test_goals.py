@@ -108,13 +108,14 @@ def test_team_rows_name_no_user_and_set_the_teams_own_line():
     # No user is named by a team row, not even through '*'-like matching of the owner text.
     assert user_targets(rows, people()).empty
     assert list(named_users(rows, people())) == []
-    # Q4: East's dated row (250,000) beats both undated ones; West's owner is read stripped.
-    assert team_targets(rows, "revenue", quarter="FY2026 Q4").to_dict() == {"East": 250_000, "West": 90_000}
+    # Q4: East's dated row (250,000) beats both undated ones; West's owner is read stripped. Teams are keyed
+    # case-folded: 'team:east' and 'team:East' are one team's lines.
+    assert team_targets(rows, "revenue", quarter="FY2026 Q4").to_dict() == {"east": 250_000, "west": 90_000}
     # Q3: among East's undated rows the later (180,000) wins.
-    assert team_targets(rows, "revenue", quarter="FY2026 Q3").to_dict() == {"East": 180_000, "West": 90_000}
-    assert team_targets(rows, "revenue", quarter="FY2026 Q4", channel="reseller").to_dict() == {"East": 60_000}
+    assert team_targets(rows, "revenue", quarter="FY2026 Q3").to_dict() == {"east": 180_000, "west": 90_000}
+    assert team_targets(rows, "revenue", quarter="FY2026 Q4", channel="reseller").to_dict() == {"east": 60_000}
     assert team_targets(rows, "revenue", quarter="FY2026 Q3", channel="reseller").empty  # only set for Q4
-    assert team_targets(rows, "sal", quarter="FY2026 Q4").to_dict() == {"East": 12}
+    assert team_targets(rows, "sal", quarter="FY2026 Q4").to_dict() == {"east": 12}
 
 
 def test_team_rows_stand_beside_user_rows_without_changing_them():
@@ -122,4 +123,11 @@ def test_team_rows_stand_beside_user_rows_without_changing_them():
     # The role 'ADR' row still names the three ADRs; 'team:ADR' is the ADR team's own line, no one's target.
     assert target(user_targets(rows, people()), "sal", "quarter", quarter="FY2026 Q4").to_dict() == {
         user(1): 10, user(2): 10, user(3): 10}
-    assert team_targets(rows, "sal", quarter="FY2026 Q4").to_dict() == {"ADR": 99}
+    assert team_targets(rows, "sal", quarter="FY2026 Q4").to_dict() == {"adr": 99}
+
+
+def test_team_lines_written_in_other_cases_are_one_teams_lines():
+    rows = plan_rows(("team:SMB", "sal", "quarter", 10, None, "FY2026 Q4"),
+                     ("team:smb", "sal", "quarter", 12, None, "FY2026 Q4"))
+    # One team, whatever the case: the later of two equally dated rows wins.
+    assert team_targets(rows, "sal", quarter="FY2026 Q4").to_dict() == {"smb": 12}

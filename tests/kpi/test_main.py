@@ -408,3 +408,20 @@ def test_a_missing_hire_date_field_is_a_note_not_a_failure(capsys, tmp_path):
     code, out, err = run(capsys, "summary", "--source", "sample", "--settings", str(settings))
     assert code == 0 and "note: User.Start_Date__c" in err and "mapping.toml [users]" in err
     assert {r["tenure_months"] for r in json.loads(out)["reps"]} == {None}
+
+
+def test_without_the_account_export_the_plan_lines_it_decides_are_unknown(capsys, tmp_path):
+    from kpi.sources import sample
+    for path in sample.ensure().glob("*.csv"):
+        if path.name != "Account.csv":
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    code, out, err = run(capsys, "summary", "--source", str(tmp_path), "--team", "SMB", "--as-of", "2026-11-24")
+    lines = {(p["metric"], p["channel"]): p for p in json.loads(out)["plan"]}
+    assert code == 0 and "missing: Account.csv" in err
+    # Revenue over every channel needs only the deals; its split by channel (the partner's Type), the partners
+    # recruited and certified need the accounts: null, never 0.
+    assert lines[("revenue", None)]["actual_qtd"] > 0
+    assert {key: lines[key]["actual_qtd"] for key in lines if key[1] or key[0].startswith("partners")} == {
+        ("revenue", "direct"): None, ("revenue", "reseller"): None, ("revenue", "service_provider"): None,
+        ("partners_recruited", None): None, ("partners_certified", None): None}
+    assert lines[("revenue", "reseller")]["attainment"] is None

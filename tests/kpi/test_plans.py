@@ -249,3 +249,47 @@ def test_one_who_sees_everyone_edits_every_row(people):
     plan = goals(1)
     assert editable(plan, people, None).tolist() == [True, True]
     assert editable(plan, people, frozenset()).tolist() == [False, False]  # sees nobody: edits nothing
+
+
+# --- an edit of some rows, put back among the others -----------------------------------------------------------
+
+
+def test_an_edit_keeps_the_rows_not_shown_and_refuses_what_the_editor_may_not_set(people):
+    goals = table("goals", *[{"owner": o, "metric": m, "period": "quarter", "target": t, "quarter": q}
+                             for o, m, t, q in (("team:East", "sal", 40, "FY2026 Q4"), (A, "sal", 25, "FY2026 Q4"),
+                                                ("team:West", "sal", 30, "FY2026 Q4"), (W, "sal", 30, None),
+                                                ("*", "calls", 9, None))])
+    # Eve sees Ann and Bea (all of East): she is shown East's line and Ann's row, numbered 1 and 2 as on screen.
+    shown = editable(goals, people, frozenset({BOSS, A, B}), frozenset({"East"}))
+    assert shown.tolist() == [True, True, False, False, False]
+    edited = goals.loc[shown, COLUMNS].set_axis([1, 2]).assign(target=[45.0, 25.0])
+    saved = plans.edit(goals, edited, shown, people, frozenset({BOSS, A, B}), frozenset({"East"}))
+    # Her two rows (one changed) and the three she cannot see, as they were: five rows, one target different.
+    assert len(saved) == 5 and sorted(saved["target"]) == [9.0, 25.0, 30.0, 30.0, 45.0]
+    # A row for West, typed in by hand, is refused by its number; so is a second row for East's SAL line.
+    west = pd.concat([edited, goals.loc[[2], COLUMNS].set_axis([3])])
+    with pytest.raises(PlanError) as refused:
+        plans.edit(goals, west, shown, people, frozenset({BOSS, A, B}), frozenset({"East"}))
+    assert refused.value.problems == ["row 3, owner: team:West is not one of your teams (team:<team>) or reps: an "
+                                      "admin sets it"]
+    # An admin editing the quarter's plan (rows 1-3) adds a row 4 for what the '*' row not shown already sets.
+    admin_view = goals["quarter"].eq("FY2026 Q4").fillna(False)
+    added = pd.concat([goals.loc[admin_view, COLUMNS].set_axis([1, 2, 3]),
+                       pd.DataFrame([{"owner": "*", "metric": "calls", "period": "quarter", "target": 7}], index=[4])])
+    with pytest.raises(PlanError) as twice:
+        plans.edit(goals, added, admin_view, people, None)
+    assert plans.edit(goals, added.assign(metric=["sal"] * 3 + ["emails"]), admin_view, people, None).shape == (6, 6)
+    assert twice.value.problems == ["row 4: sets the same target as a row not shown here (choose 'Every goal row' "
+                                    "to see it): keep one"]
+
+
+def test_an_unreadable_newest_version_is_passed_over_and_said(tmp_path, people):
+    good = check(rows(("*", "calls", "day", "5", "", "")), people)
+    plans.save(tmp_path, good, "eve", 0)
+    (tmp_path / "plans" / "v00002.json").write_text("{not json")
+    org_in_force, number = plans.in_force(org(), tmp_path)
+    assert number == 1 and org_in_force.goals["target"].tolist() == [5.0]
+    assert [str(p) for p in org_in_force.problems] == [
+        f"plans: {tmp_path / 'plans' / 'v00002.json'}: unreadable saved plan (Expecting property name enclosed in "
+        "double quotes: line 1 column 2 (char 1)); the version before it is used"]
+    assert [v.number for v in plans.versions(tmp_path)] == [1]

@@ -19,6 +19,16 @@ def test_the_glossary_search_narrows_the_list(app):
     assert KPIS["coverage"] in matching and len(matching) < len(ENTRIES) / 3
 
 
+def test_the_glossary_says_the_channel_and_ramp_rules_as_the_settings_set_them(app, tmp_path, monkeypatch):
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[channels]\nreseller_types = ["VAR", "Distributor"]\n[ramp]\nmonths = 3\nshares = [0.5, 0.75]\n')
+    monkeypatch.setenv("KPI_SETTINGS", str(settings))
+    text = "\n".join(m.value for m in app("pages/glossary.py").markdown)
+    assert "Account Type: VAR or Distributor → reseller; Service Provider or Installation Partner → service " in text
+    assert "ramping in tenure months 0 to 2. While ramping, the target is a share of the full target: 50%, 75% in " \
+           "months 0 to 2 (100% for a month the list does not reach)" in text
+
+
 def test_the_data_page_counts_rows_per_table(app):
     at = app("pages/data.py")
     tables = at.dataframe[0].value.set_index("table")["rows"]

@@ -98,9 +98,10 @@ def test_a_plan_saved_on_the_page_is_the_plan_in_force(app):
     at = app("pages/plan.py", team="SMB")
     editor = at.dataframe[-1].value
     assert set(editor["quarter"]) == {"FY2026 Q4"}  # the quarter's plan rows, to start with
-    row = editor.index[(editor["owner"] == "team:SMB") & (editor["channel"] == "reseller")][0]
-    at.session_state["plan_editor"] = {"edited_rows": {int(row): {"target": 55_000}}, "added_rows": [],
-                                       "deleted_rows": []}
+    assert editor.index[0] == 1  # rows are numbered from 1, as the error messages number them
+    row = editor.index.get_loc(editor.index[(editor["owner"] == "team:SMB") & (editor["channel"] == "reseller")][0])
+    at.session_state["plan_editor_0"] = {"edited_rows": {row: {"target": 55_000}}, "added_rows": [],
+                                         "deleted_rows": []}  # (the editor's state counts rows from 0)
     at.text_input(key="plan_note").set_value("Two new resellers signed")
     at.button(key="plan_save").click().run()
     assert not at.exception
@@ -126,7 +127,7 @@ def prepare_goals() -> pd.DataFrame:
 
 def test_a_bad_plan_is_refused_with_its_rows_and_nothing_is_saved(app):
     at = app("pages/plan.py", team="SMB")
-    at.session_state["plan_editor"] = {"edited_rows": {0: {"owner": "team:Nope"}},
+    at.session_state["plan_editor_0"] = {"edited_rows": {0: {"owner": "team:Nope"}},
                                        "added_rows": [{"owner": "SMB Account Manager", "metric": "sal",
                                                        "period": "week", "target": -4, "quarter": "FY2026 Q4"}],
                                        "deleted_rows": []}
@@ -148,8 +149,27 @@ def test_a_manager_edits_her_teams_lines_and_her_reps_rows_only(facts):  # noqa:
     assert not owners & {"*", "ADR", "SMB Account Manager", "Mid-Market AE"}
     assert owners - {"team:SMB"} <= set(smb["Id"]) | set(smb["Email"])
     # A row for someone else's team is refused, even typed in by hand.
-    at.session_state["plan_editor"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+    at.session_state["plan_editor_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"owner": "team:ADR", "metric": "sql", "period": "quarter", "target": 500, "quarter": "FY2026 Q4"}]}
     at.button(key="plan_save").click().run()
     assert "team:ADR is not one of your teams" in at.error[0].value.replace("\\", "")
     assert plans.versions(Path(os.environ["KPI_STORE"])) == []
+
+
+def test_a_managers_save_keeps_every_row_she_does_not_see(facts):  # noqa: F811
+    at = signed_in(SOFIA_MAIL, "pages/plan.py")
+    editor = at.dataframe[-1].value
+    assert set(editor["owner"]) == {"team:SMB"}  # the quarter's plan: her team's lines only
+    row = editor.index.get_loc(editor.index[editor["channel"] == "reseller"][0])
+    at.session_state["plan_editor_0"] = {"edited_rows": {row: {"target": 35_000}}, "added_rows": [],
+                                         "deleted_rows": []}
+    at.button(key="plan_save").click().run()
+    assert [s.value for s in at.success] == ["Saved as version 1: it is the plan in force now."]
+    store = Path(os.environ["KPI_STORE"])
+    assert plans.versions(store)[0].saved_by == SOFIA_MAIL
+    # The whole table is saved: the rows naming reps of other teams (which her view of the data leaves out), the
+    # other teams' lines, the role and '*' rows; only her one target differs.
+    saved, before = plans.read(store, 1), prepare_goals()
+    changed = saved.merge(before, how="outer", indicator=True).query("_merge != 'both'")
+    assert len(saved) == len(before) and sorted(changed["target"]) == [20_000.0, 35_000.0]
+    assert {"0055g000000HCb6AAG", "team:ADR", "team:Mid-Market", "*"} <= set(saved["owner"])
