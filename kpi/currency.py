@@ -16,7 +16,8 @@ from kpi.schema import CurrencyRates as R
 from kpi.schema import Problem
 
 # Per table: the amount column and the date that picks a dated rate.
-MONEY = {"opportunities": ("Amount", "CloseDate"), "quotas": ("QuotaAmount", "StartDate")}
+MONEY = {"opportunities": ("Amount", "CloseDate"), "quotas": ("QuotaAmount", "StartDate"),
+         "campaigns": ("ActualCost", "StartDate")}
 _CODE = "CurrencyIsoCode"
 
 

@@ -81,6 +81,8 @@ class Activities(pa.DataFrameModel):
     OwnerId: Series[str] = _col(Kind.ID, "Assigned user", required=True)
     WhoId: Series[str] = _col(Kind.ID, "Lead or contact the activity is about")
     WhatId: Series[str] = _col(Kind.ID, "Account, opportunity or other record")
+    AccountId: Series[str] = _col(Kind.ID, "The account the activity is on (Task.AccountId: set by Salesforce from "
+                                           "WhatId or the contact's account)")
     Subject: Series[str] = _col(Kind.TEXT, "Subject line")
     Type: Series[str] = _col(Kind.TEXT, "Type picklist ('Call', 'Email', 'Meeting', ...)")
     TaskSubtype: Series[str] = _col(Kind.TEXT, "Task subtype ('Call', 'Email', 'ListEmail', 'Task', 'Cadence')")
@@ -109,6 +111,9 @@ class Leads(pa.DataFrameModel):
     IsConverted: Series[bool] = _col(Kind.BOOL, "Converted", nullable=False)
     ConvertedDate: Series[pd.Timestamp] = _col(Kind.DATE, "Conversion date")
     ConvertedOpportunityId: Series[str] = _col(Kind.ID, "The opportunity the lead was converted into")
+    ConvertedAccountId: Series[str] = _col(Kind.ID, "The account the lead was converted into")
+    Disqualified_Reason__c: Series[str] = _col(Kind.TEXT, "Why the lead was qualified out (when [lead_process] "
+                                                          "reason_field names it)")
     MQL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became an MQL (custom field)")
     SAL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became a SAL (custom field)")
     SQL_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Date the lead became a SQL (custom field)")
@@ -153,6 +158,7 @@ class Opportunities(pa.DataFrameModel):
     PrimaryPartnerAccountId: Series[str] = _col(Kind.ID, "Primary partner account (partner relationship management)")
     PartnerAccountId: Series[str] = _col(Kind.ID, "Partner account")
     Sales_Channel__c: Series[str] = _col(Kind.TEXT, "Direct, Reseller or Service Provider, when no partner decides")
+    CampaignId: Series[str] = _col(Kind.ID, "Primary campaign source")
 
     class Config:
         strict = True
@@ -199,6 +205,7 @@ class Accounts(pa.DataFrameModel):
     Partner_Recruited_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Day a partner was recruited (else CreatedDate)")
     Certification_Status__c: Series[str] = _col(Kind.TEXT, "A partner's certification status ('Certified', ...)")
     Certified_Date__c: Series[pd.Timestamp] = _col(Kind.DATE, "Day a partner was certified")
+    Named_ADR__c: Series[str] = _col(Kind.ID, "The ADR whose named account this is (a User lookup)")
 
     class Config:
         strict = True
@@ -212,6 +219,65 @@ class OpportunityPartners(pa.DataFrameModel):
     AccountToId: Series[str] = _col(Kind.ID, "The partner account", required=True, nullable=False)
     IsPrimary: Series[bool] = _col(Kind.BOOL, "The primary partner", nullable=False)
     Role: Series[str] = _col(Kind.TEXT, "Reseller, Service Provider, ...")
+
+    class Config:
+        strict = True
+
+
+class Contacts(pa.DataFrameModel):
+    """Contact: people at accounts; a call or email to one touches its account."""
+
+    Id: Series[str] = _col(Kind.ID, "Contact id", required=True, nullable=False, unique=True)
+    AccountId: Series[str] = _col(Kind.ID, "The contact's account")
+    OwnerId: Series[str] = _col(Kind.ID, "Owner")
+    Name: Series[str] = _col(Kind.TEXT, "Full name (or FirstName + LastName)")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the contact was created")
+
+    class Config:
+        strict = True
+
+
+class Campaigns(pa.DataFrameModel):
+    """Campaign: marketing campaigns and the events the team attends."""
+
+    Id: Series[str] = _col(Kind.ID, "Campaign id", required=True, nullable=False, unique=True)
+    Name: Series[str] = _col(Kind.TEXT, "Campaign name")
+    Type: Series[str] = _col(Kind.TEXT, "Email, Webinar, Trade Show, Conference, Event, ...")
+    Status: Series[str] = _col(Kind.TEXT, "Planned, In Progress, Completed, Aborted")
+    StartDate: Series[pd.Timestamp] = _col(Kind.DATE, "First day")
+    EndDate: Series[pd.Timestamp] = _col(Kind.DATE, "Last day")
+    ActualCost: Series[float] = _col(Kind.MONEY, "What the campaign cost (converted to the corporate currency)")
+    CurrencyIsoCode: Series[str] = _col(Kind.TEXT, "Currency of ActualCost (multi-currency orgs)",
+                                        str_matches=r"^[A-Z]{3}$")
+    OwnerId: Series[str] = _col(Kind.ID, "Owner")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the campaign was created")
+
+    class Config:
+        strict = True
+
+
+class CampaignMembers(pa.DataFrameModel):
+    """CampaignMember: a lead or contact in a campaign; HasResponded marks a responder."""
+
+    Id: Series[str] = _col(Kind.ID, "CampaignMember id", required=True, nullable=False, unique=True)
+    CampaignId: Series[str] = _col(Kind.ID, "The campaign", required=True, nullable=False)
+    LeadId: Series[str] = _col(Kind.ID, "The lead (or empty: a contact)")
+    ContactId: Series[str] = _col(Kind.ID, "The contact (or empty: a lead)")
+    Status: Series[str] = _col(Kind.TEXT, "Member status ('Sent', 'Responded', 'Attended', ...)")
+    HasResponded: Series[bool] = _col(Kind.BOOL, "A responder", nullable=False)
+    FirstRespondedDate: Series[pd.Timestamp] = _col(Kind.DATE, "Day the member first responded")
+    CreatedDate: Series[DateTimeUTC] = _col(Kind.DATETIME, "When the member was added", required=True)
+
+    class Config:
+        strict = True
+
+
+class NamedAccounts(pa.DataFrameModel):
+    """named_accounts.csv: the accounts each ADR prospects (owner, account). Nothing is dropped on loading, so
+    `kpi.named_accounts` can name the file's row of an unknown owner or account."""
+
+    owner: Series[str] = _col(Kind.TEXT, "User Id (15 or 18 characters), email or full name", required=True)
+    account: Series[str] = _col(Kind.TEXT, "Account Id (15 or 18 characters)", required=True)
 
     class Config:
         strict = True
@@ -325,6 +391,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("opportunity_partners", OpportunityPartners, ("OpportunityPartner",)),
     Table("currency_rates", CurrencyRates, ("CurrencyType", "DatedConversionRate")),
     Table("goals", Goals, ("goals",)),
+    Table("contacts", Contacts, ("Contact",)),
+    Table("campaigns", Campaigns, ("Campaign",)),
+    Table("campaign_members", CampaignMembers, ("CampaignMember",)),
+    Table("named_accounts", NamedAccounts, ("named_accounts",)),
 )}
 
 
@@ -359,6 +429,10 @@ class Org:
     opportunity_partners: pd.DataFrame
     currency_rates: pd.DataFrame
     goals: pd.DataFrame
+    contacts: pd.DataFrame
+    campaigns: pd.DataFrame
+    campaign_members: pd.DataFrame
+    named_accounts: pd.DataFrame
     missing: tuple[str, ...] = ()  # objects (files) the source did not have
     problems: tuple[Problem, ...] = field(default=())
     default_as_of: pd.Timestamp | None = None  # the day the data stands at (sample anchor, newest activity)

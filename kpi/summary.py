@@ -180,10 +180,10 @@ def _team_row(reps: pd.DataFrame, pooled: pd.Series, share: float | None) -> pd.
 
 
 def _json_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-ready dicts: whole counts as ints, NaN as None."""
+    """Rows as JSON-ready dicts: whole counts as ints, flags as booleans, NaN as None."""
     out = frame.astype(object).where(frame.notna(), None)
-    whole = [k for k in frame.columns if k in KPIS and KPIS[k].unit is Unit.COUNT
-             and frame[k].dropna().mod(1).eq(0).all()]
+    whole = [k for k in frame.columns if k in KPIS and KPIS[k].unit is Unit.COUNT and frame[k].dtype != bool
+             and frame[k].dropna().mod(1).eq(0).all()]  # (a flag, such as `ramping`, stays true/false)
     out[whole] = frame[whole].astype("Int64").astype(object).where(frame[whole].notna(), None)
     return out.to_dict("records")
 

@@ -177,6 +177,7 @@ REPORTS = (
         _labelled(_L, "OwnerId", "person"), _labelled(_L, "Status"), _labelled(_L, "LeadSource"),
         _labelled(_L, "CreatedDate", "datetime"), _labelled(_L, "IsConverted", "bool"),
         _labelled(_L, "ConvertedDate", "date"), _labelled(_L, "ConvertedOpportunityId", "id"),
+        _labelled(_L, "ConvertedAccountId", "id"),
         _labelled(_L, "MQL_Date__c", "date"),
         _labelled(_L, "SAL_Date__c", "date"), _labelled(_L, "SQL_Date__c", "date"))),
     Report("LeadHistory", "Lead History", "Lead History Report", (

@@ -34,7 +34,7 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "user_roles": {"Id": ("Role ID",), "Name": ("Role Name", "Role")},
     "activities": {
         "Id": ("Activity ID", "Task ID", "Event ID"), "OwnerId": ("Assigned", "Assigned To", "Assigned ID"),
-        "WhoId": ("Lead ID", "Contact ID", "Name ID"), "WhatId": ("Related To ID",),
+        "WhoId": ("Lead ID", "Contact ID", "Name ID"), "WhatId": ("Related To ID",), "AccountId": ("Account ID",),
         "Subject": ("Subject",), "Type": ("Type", "Activity Type"), "TaskSubtype": ("Task Subtype",),
         "Status": ("Status",), "IsClosed": ("Closed",), "ActivityDate": ("Date", "Due Date"),
         "CompletedDateTime": ("Completed Date/Time", "Completed Date Time"),
@@ -46,7 +46,8 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "OwnerId": ("Lead Owner", "Owner", "Lead Owner ID"), "Status": ("Lead Status", "Status"),
         "LeadSource": ("Lead Source",), "CreatedDate": ("Create Date", "Created Date"),
         "IsConverted": ("Converted",), "ConvertedDate": ("Converted Date",),
-        "ConvertedOpportunityId": ("Converted Opportunity ID",),
+        "ConvertedOpportunityId": ("Converted Opportunity ID",), "ConvertedAccountId": ("Converted Account ID",),
+        "Disqualified_Reason__c": ("Disqualified Reason",),
         "MQL_Date__c": ("MQL Date",), "SAL_Date__c": ("SAL Date",), "SQL_Date__c": ("SQL Date",),
     },
     "lead_history": {
@@ -61,7 +62,7 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "IsClosed": ("Closed",), "IsWon": ("Won",), "ForecastCategoryName": ("Forecast Category",),
         "Type": ("Type", "Opportunity Type"), "LeadSource": ("Lead Source",),
         "PrimaryPartnerAccountId": ("Primary Partner Account ID",), "PartnerAccountId": ("Partner Account ID",),
-        "Sales_Channel__c": ("Sales Channel",),
+        "Sales_Channel__c": ("Sales Channel",), "CampaignId": ("Primary Campaign Source ID", "Campaign ID"),
     },
     "opportunity_history": {
         "OpportunityId": ("Opportunity ID",), "Field": ("Field / Event", "Field/Event"), "DataType": ("Data Type",),
@@ -77,6 +78,23 @@ REPORT_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "Type": ("Type", "Account Type"), "CreatedDate": ("Created Date", "Create Date"),
         "Partner_Recruited_Date__c": ("Partner Recruited Date",),
         "Certification_Status__c": ("Certification Status",), "Certified_Date__c": ("Certified Date",),
+        "Named_ADR__c": ("Named ADR", "Named ADR ID"),
+    },
+    "contacts": {
+        "Id": ("Contact ID",), "AccountId": ("Account ID",), "OwnerId": ("Contact Owner", "Owner"),
+        "Name": ("Full Name", "Name", "Contact Name"), "CreatedDate": ("Created Date", "Create Date"),
+    },
+    "campaigns": {
+        "Id": ("Campaign ID",), "Name": ("Campaign Name",), "Type": ("Type", "Campaign Type"),
+        "Status": ("Status",), "StartDate": ("Start Date",), "EndDate": ("End Date",),
+        "ActualCost": ("Actual Cost", "Actual Cost in Campaign"), "CurrencyIsoCode": ("Campaign Currency", "Currency"),
+        "OwnerId": ("Campaign Owner", "Owner"), "CreatedDate": ("Created Date", "Create Date"),
+    },
+    "campaign_members": {
+        "Id": ("Campaign Member ID",), "CampaignId": ("Campaign ID",), "LeadId": ("Lead ID",),
+        "ContactId": ("Contact ID",), "Status": ("Member Status", "Status"), "HasResponded": ("Responded",),
+        "FirstRespondedDate": ("First Responded Date", "First Responded"),
+        "CreatedDate": ("Created Date", "Member First Associated Date", "Create Date"),
     },
     "opportunity_partners": {
         "Id": ("Opportunity Partner ID",), "OpportunityId": ("Opportunity ID",),
