@@ -17,9 +17,10 @@ from kpi.store import FileRecord, ImportRecord, Store, StoreError
 EXPECTED = ("User", "UserRole", "Task", "Event", "Lead", "LeadHistory", "Opportunity", "ForecastingQuota",
             "Account", "goals")
 # Objects an org has only in part or may not use (history of the fields it tracks; partners on deals, which
-# Opportunity's partner fields and Lead Source also give): their absence is in "missing" too, so `Org.has`
-# answers, but it leaves no figure empty, so warnings (`gaps`) leave it out.
-OPTIONAL = ("OpportunityFieldHistory", "OpportunityPartner")
+# Opportunity's partner fields and Lead Source also give; campaigns, contacts and named accounts, whose own
+# sections say which exports to add): their absence is in "missing" too, so `Org.has` answers, but global
+# warnings (`gaps`) leave it out.
+OPTIONAL = ("OpportunityFieldHistory", "OpportunityPartner", "Contact", "Campaign", "CampaignMember", "named_accounts")
 STORE = Path(__file__).resolve().parents[2] / "data" / "store"
 MAPPING_FILE = "mapping.toml"
 DATE_ORDERS = {"auto": None, "day-first": True, "month-first": False}  # the setting's values -> day_first

@@ -43,7 +43,8 @@ def _sig(*names: str) -> frozenset[str]:
 
 _HISTORY = _sig("Field / Event", "OldValue", "Old Value", "NewValue", "New Value", "Edit Date")  # field history
 
-# The objects the dashboard reads, in the order they are loaded (users first: other files name them).
+# The objects the dashboard reads, in the order they are loaded (users first: other files name them; contacts after
+# their accounts, campaign members after their campaigns and leads).
 OBJECTS: dict[str, SalesforceObject] = {
     "User": SalesforceObject("users", _sig("Username", "Alias", "ProfileId", "LocaleSidKey", "LanguageLocaleKey",
                                            "TimeZoneSidKey", "Time Zone", "Profile", "Last Login", "FederationIdentifier")),
@@ -52,6 +53,11 @@ OBJECTS: dict[str, SalesforceObject] = {
     "Account": SalesforceObject("accounts", _sig("Industry", "BillingCity", "BillingState", "BillingCountry",
                                                  "NumberOfEmployees", "AnnualRevenue", "Website", "Billing City",
                                                  "Billing State/Province", "Employees", "Annual Revenue")),
+    "Contact": SalesforceObject("contacts", _sig("MailingStreet", "MailingCity", "MailingState", "MailingPostalCode",
+                                                 "MailingCountry", "ReportsToId", "AssistantName", "Birthdate",
+                                                 "Mailing Street", "Mailing City", "Mailing State/Province",
+                                                 "Mailing Zip/Postal Code", "Mailing Country", "Reports To",
+                                                 "Contact Owner")),
     "Task": SalesforceObject("activities", _sig("TaskSubtype", "Task Subtype", "Priority", "CallType", "Call Type",
                                                 "CallDisposition", "Call Result", "CallDurationInSeconds",
                                                 "Call Duration", "Status", "IsClosed", "CompletedDateTime")),
@@ -62,6 +68,15 @@ OBJECTS: dict[str, SalesforceObject] = {
                                            "ConvertedDate", "ConvertedAccountId", "Rating", "LeadSource",
                                            "Lead Source", "Status", "Lead Status", "FirstName", "LastName")),
     "LeadHistory": SalesforceObject("lead_history", _HISTORY),
+    "Campaign": SalesforceObject("campaigns", _sig("BudgetedCost", "ExpectedRevenue", "ExpectedResponse", "NumberSent",
+                                                   "NumberOfLeads", "NumberOfContacts", "NumberOfResponses",
+                                                   "NumberOfOpportunities", "Budgeted Cost", "Expected Revenue",
+                                                   "Expected Response (%)", "Num Sent", "Parent Campaign",
+                                                   "Campaign Owner")),
+    "CampaignMember": SalesforceObject("campaign_members", _sig("HasResponded", "FirstRespondedDate", "LeadOrContactId",
+                                                                "LeadOrContactOwnerId", "CompanyOrAccount", "Responded",
+                                                                "First Responded Date", "Member Status",
+                                                                "Member First Associated Date")),
     "Opportunity": SalesforceObject("opportunities", _sig("StageName", "Stage", "Probability", "Probability (%)",
                                                           "ForecastCategory", "ForecastCategoryName", "Forecast Category",
                                                           "IsWon", "Won", "CloseDate", "Close Date", "Fiscal Period")),
@@ -76,9 +91,10 @@ OBJECTS: dict[str, SalesforceObject] = {
                                                             "DecimalPlaces")),
     "DatedConversionRate": SalesforceObject("currency_rates", _sig("IsoCode", "ConversionRate", "NextStartDate")),
     "goals": SalesforceObject("goals", _sig("owner", "metric", "period", "target")),
+    "named_accounts": SalesforceObject("named_accounts", _sig("account")),
 }
 # Objects of a full Data Export that later views read; recognised by name and passed over for now.
-NOT_READ_YET = frozenset({"OpportunityHistory", "Contact", "Campaign", "CampaignMember"})
+NOT_READ_YET = frozenset({"OpportunityHistory"})
 _TASK_ONLY = _sig("TaskSubtype", "Task Subtype", "Status", "Priority", "CallType", "Call Result")
 _EVENT_ONLY = _sig("StartDateTime", "EndDateTime", "DurationInMinutes", "Start", "End", "Duration")
 _NEAR = 3  # a file naming this many columns of one object, and lacking some it needs, is said to look like it
@@ -86,7 +102,8 @@ _SUMMARY = re.compile(r"^(sum of|average of|avg of|max of|min of|record count$|c
 # The date a file's rows are spread over, for "date range covered".
 _RANGE_COLUMN = {"activities": "ActivityDate", "leads": "CreatedDate", "lead_history": "CreatedDate",
                  "opportunities": "CloseDate", "opportunity_history": "CreatedDate", "quotas": "StartDate",
-                 "users": "CreatedDate", "accounts": "CreatedDate", "currency_rates": "StartDate"}
+                 "users": "CreatedDate", "accounts": "CreatedDate", "currency_rates": "StartDate",
+                 "contacts": "CreatedDate", "campaigns": "StartDate", "campaign_members": "CreatedDate"}
 
 
 @dataclass(frozen=True)
@@ -140,7 +157,8 @@ def _names_name(columns: set[str]) -> set[str]:
 def recognise(file: str, columns: list[str], mapping: Mapping) -> str | None:
     """The Salesforce object a file holds: the one its name says, else the one whose columns it matches best
     (every required column present; ties are not guessed). None for an object not read yet.
-    Raises UnusableFile when nothing fits, explaining what to do."""
+    Raises UnusableFile when nothing fits, or when the file names more columns of an object it lacks a needed
+    column of than of any it fits, explaining what to do."""
     lowered = _names_name({str(c).strip().lower() for c in columns})
     stem = Path(file).stem.lower()
     by_name = {name.lower(): name for name in [*OBJECTS, *NOT_READ_YET]}
@@ -163,15 +181,11 @@ def recognise(file: str, columns: list[str], mapping: Mapping) -> str | None:
     if "Task" in scores and "Event" in scores:  # activities: an Event file has Event columns and no Task ones
         scores.pop("Task" if lowered & _EVENT_ONLY and not lowered & _TASK_ONLY else "Event")
     best = sorted(scores.items(), key=lambda item: -item[1])
-    if best and (len(best) == 1 or best[0][1] > best[1][1]):
-        return best[0][0]
-    shown = ", ".join(map(str, columns[:8])) + (", ..." if len(columns) > 8 else "")
-    if best:
-        raise UnusableFile(Problem(file, f"could hold {' or '.join(n for n, s in best if s == best[0][1])}; "
-                                         "name the file after the object (e.g. Lead.csv) or match its columns on "
-                                         "the Data page"))
     closest = sorted(near.items(), key=lambda item: -item[1][0])
-    if closest and closest[0][1][0] >= _NEAR and (len(closest) == 1 or closest[0][1][0] > closest[1][1][0]):
+    # A file naming more columns of a near object than of any it fits is that object's export short of a column
+    # (a CampaignMember file without CampaignId fits Contact by its Id alone).
+    if closest and closest[0][1][0] >= _NEAR and closest[0][1][0] > max((s for _, s in best), default=0) \
+            and (len(closest) == 1 or closest[0][1][0] > closest[1][1][0]):
         name, (_, lacking) = closest[0]  # a report without its id column, most often
         labels = REPORT_LABELS.get(OBJECTS[name].table, {})
         named = ", ".join(f"{c} ('{labels[c][0]}')" if c in labels else c for c in lacking)
@@ -179,6 +193,13 @@ def recognise(file: str, columns: list[str], mapping: Mapping) -> str | None:
         raise UnusableFile(Problem(file, f"looks like {article} {name} export but lacks {named}; add "
                                          f"{'it' if len(lacking) == 1 else 'them'} to the report and export again, "
                                          "or match the columns on the Data page"))
+    if best and (len(best) == 1 or best[0][1] > best[1][1]):
+        return best[0][0]
+    shown = ", ".join(map(str, columns[:8])) + (", ..." if len(columns) > 8 else "")
+    if best:
+        raise UnusableFile(Problem(file, f"could hold {' or '.join(n for n, s in best if s == best[0][1])}; "
+                                         "name the file after the object (e.g. Lead.csv) or match its columns on "
+                                         "the Data page"))
     raise UnusableFile(Problem(file, f"has columns no object we read is known by ({shown}); match them to an "
                                      "object on the Data page, or add them to the mapping file"))
 

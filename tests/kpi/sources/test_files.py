@@ -6,6 +6,7 @@ import pytest
 from kpi.sources import SourceError, gaps, load
 from kpi.sources import load_folder
 from kpi.sources.csv_text import read_text
+from kpi.sources.files import read_files
 
 SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
 ANN = "0055g00000AnnAAAAA"  # an 18-character user id
@@ -283,3 +284,71 @@ def test_without_opportunity_partner_it_is_noted_missing_but_not_warned(tmp_path
     # Partner-sourced deals are still told by the Opportunity's partner fields and Lead Source.
     assert not org.has("OpportunityPartner") and "OpportunityPartner" not in gaps(org)
     assert org.opportunity_partners.empty and "Opportunity" not in org.missing
+
+
+# Campaigns, contacts and named accounts.
+ACCOUNT = "0015g00000AcmeAAAA"
+CONTACT = "0035g00000CyAAAAA3"  # its 15-character form plus the case-safe suffix (chunk CyAAA: 1+4+8+16 -> 3)
+LEAD = "00Q5g00000LeadAAAA"
+WEBINAR, SHOW = "7015g00000WebAAAAA", "7015g00000ShowAAAA"
+CAMPAIGNS = ("Id,Name,Type,Status,StartDate,EndDate,ActualCost,BudgetedCost,OwnerId,CreatedDate\n"
+             f"{WEBINAR},Spring webinar,Webinar,Completed,2026-03-02,2026-03-02,1500,2000,{ANN},"
+             "2026-02-01T09:00:00.000Z\n"
+             f"{SHOW},Fall trade show,Trade Show,Planned,2026-10-05,2026-10-07,,9000,{ANN},2026-02-02T09:00:00.000Z\n")
+MEMBERS = ("Id,CampaignId,LeadId,ContactId,Status,HasResponded,FirstRespondedDate,CreatedDate\n"
+           f"00v5g00000AAAAAAAA,{WEBINAR},{LEAD},,Responded,true,2026-03-02,2026-02-20T09:00:00.000Z\n"
+           f"00v5g00000AAAAAAAB,{WEBINAR},,{CONTACT[:15]},Sent,false,,2026-02-21T09:00:00.000Z\n"
+           f"00v5g00000AAAAAAAC,{SHOW},{LEAD},,Sent,,,2026-09-01T09:00:00.000Z\n")
+CONTACTS = ("Id,AccountId,FirstName,LastName,OwnerId,MailingCity,CreatedDate\n"
+            f"{CONTACT},{ACCOUNT},Cy,Coe,{ANN},Austin,2026-01-15T09:00:00.000Z\n")
+
+
+def test_campaigns_members_and_contacts_load_from_data_loader_files(tmp_path):
+    write(tmp_path, "User.csv", USERS)
+    write(tmp_path, "Campaign.csv", CAMPAIGNS)
+    write(tmp_path, "CampaignMember.csv", MEMBERS)
+    write(tmp_path, "Contact.csv", CONTACTS)
+    batch = read_files(sorted(tmp_path.iterdir()))
+    # Loaded users first, contacts before members, members after their campaigns; each file's date range is
+    # its campaigns' start dates, its members' and contacts' creation days.
+    assert [(r.file, r.table, r.rows, r.first_day, r.last_day) for r in batch.reports] == [
+        ("User.csv", "users", 1, None, None),
+        ("Contact.csv", "contacts", 1, "2026-01-15", "2026-01-15"),
+        ("Campaign.csv", "campaigns", 2, "2026-03-02", "2026-10-05"),
+        ("CampaignMember.csv", "campaign_members", 3, "2026-02-20", "2026-09-01")]
+    org = load_folder(tmp_path)
+    assert org.problems == () and all(org.has(obj) for obj in ("Campaign", "CampaignMember", "Contact"))
+    campaigns = org.campaigns.set_index("Id")
+    assert campaigns["ActualCost"].fillna(-1).tolist() == [1500.0, -1]  # an empty cost is unknown, not 0
+    assert campaigns.loc[SHOW, ["Type", "StartDate", "EndDate"]].tolist() == [
+        "Trade Show", pd.Timestamp("2026-10-05"), pd.Timestamp("2026-10-07")]
+    members = org.campaign_members.set_index("Id")
+    assert members["HasResponded"].tolist() == [True, False, False]  # an empty checkbox is false
+    assert members.loc["00v5g00000AAAAAAAB", "ContactId"] == CONTACT  # the 15-character id made 18
+    assert members.loc["00v5g00000AAAAAAAA", "FirstRespondedDate"] == pd.Timestamp("2026-03-02")
+    assert members["CreatedDate"].iloc[0] == pd.Timestamp("2026-02-20T09:00:00Z")
+    assert org.contacts[["Id", "AccountId", "Name"]].values.tolist() == [[CONTACT, ACCOUNT, "Cy Coe"]]
+
+
+def test_without_campaign_files_they_are_noted_missing_but_not_warned(tmp_path):
+    write(tmp_path, "User.csv", USERS)
+    org = load_folder(tmp_path)
+    # The campaign and named-account sections say which exports they need; no global warning names them.
+    for obj in ("Campaign", "CampaignMember", "Contact", "named_accounts"):
+        assert not org.has(obj) and obj not in gaps(org)
+    assert "Opportunity" in gaps(org)
+
+
+@pytest.mark.parametrize("name", ["named_accounts.csv", "ADR accounts.csv"])
+def test_a_named_accounts_file_is_recognised_by_name_or_columns_and_keeps_every_row(tmp_path, name):
+    # Owners by id (15 or 18), email or name; nothing is checked or dropped on loading, so that row N of the file
+    # is position N - 2 and kpi.named_accounts can name the row of an owner or account it does not know.
+    write(tmp_path, name, "owner,account\n"
+                          f"{ANN[:15]},{ACCOUNT}\n"
+                          f"ann@example.com,{ACCOUNT[:15]}\n"
+                          "Nobody Known,001-not-an-id\n"
+                          f",{ACCOUNT}\n")
+    org = load_folder(tmp_path)
+    assert org.problems == () and org.has("named_accounts")
+    assert org.named_accounts.fillna("").values.tolist() == [
+        [ANN[:15], ACCOUNT], ["ann@example.com", ACCOUNT[:15]], ["Nobody Known", "001-not-an-id"], ["", ACCOUNT]]

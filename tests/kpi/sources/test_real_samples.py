@@ -31,8 +31,8 @@ def test_data_cloud_workshop_files_are_recognised_and_counted():
     # wc -l: Account 23, Campaign 9, CampaignMember 69, Lead 61, Opportunity 51, Task 76 lines, each with a header.
     assert {r.file: (r.object, r.table, r.rows, r.rejected) for r in batch.reports} == {
         "Account.csv": ("Account", "accounts", 22, 0),
-        "Campaign.csv": ("Campaign", None, 8, 0),  # read by a later view: passed over, no problem
-        "CampaignMember.csv": ("CampaignMember", None, 68, 0),
+        "Campaign.csv": ("Campaign", "campaigns", 8, 0),
+        "CampaignMember.csv": ("CampaignMember", "campaign_members", 68, 0),
         "Lead.csv": ("Lead", "leads", 60, 0),
         "Opportunity.csv": ("Opportunity", "opportunities", 50, 0),
         "Task.csv": ("Task", "activities", 75, 0),
@@ -46,8 +46,31 @@ def test_data_cloud_workshop_tables(workshop):
     org = workshop
     assert org.problems == ()
     assert org.missing == ("User", "UserRole", "Event", "LeadHistory", "ForecastingQuota", "goals",
-                           "OpportunityFieldHistory", "OpportunityPartner")
+                           "OpportunityFieldHistory", "OpportunityPartner", "Contact", "named_accounts")
     assert (len(org.accounts), len(org.leads), len(org.opportunities), len(org.activities)) == (22, 60, 50, 75)
+    assert (len(org.campaigns), len(org.campaign_members)) == (8, 68)
+
+
+def test_data_cloud_workshop_campaigns_and_members(workshop):
+    campaigns = workshop.campaigns.set_index("Id")
+    # Types as the org spells them, lower case included ('event' twice); ActualCost empty on all 8 rows: unknown.
+    assert campaigns["Type"].value_counts().to_dict() == {"Email": 3, "event": 2, "web marketing": 2,
+                                                          "social media": 1}
+    assert campaigns["ActualCost"].isna().all() and campaigns["Status"].value_counts().to_dict() == {
+        "Completed": 7, "Planned": 1}
+    assert campaigns.loc["701Ec00000GJDl9IAH", ["StartDate", "EndDate"]].tolist() == [
+        pd.Timestamp("2023-02-27"), pd.Timestamp("2023-03-20")]
+    members = workshop.campaign_members
+    # Every member 'Sent', none responded (HasResponded and FirstRespondedDate empty on all 68 rows); 34 leads and
+    # 34 contacts, each member one or the other; every member's campaign and lead is in the other files.
+    assert set(members["Status"]) == {"Sent"} and not members["HasResponded"].any()
+    assert members["FirstRespondedDate"].isna().all()
+    assert (members["LeadId"].notna().sum(), members["ContactId"].notna().sum()) == (34, 34)
+    assert (members["LeadId"].isna() != members["ContactId"].isna()).all()
+    assert members["CampaignId"].isin(campaigns.index).all()
+    assert members["LeadId"].dropna().isin(workshop.leads["Id"]).all()
+    assert members["CampaignId"].value_counts().to_dict()["701Ec00000GJDlDIAX"] == 12  # Savings Boost - January 2024
+    assert set(members["CreatedDate"]) == {pd.Timestamp("2024-01-23T02:46:47Z")}
 
 
 def test_data_cloud_workshop_booleans_written_as_1_or_empty(workshop):

@@ -35,9 +35,16 @@ API_HEADERS = {
     "OpportunityPartner": "Id,OpportunityId,AccountToId,Role,IsPrimary,ReversePartnerId,IsDeleted,CreatedDate",
     "ForecastingQuota": "Id,QuotaOwnerId,StartDate,QuotaAmount,QuotaQuantity,PeriodId,ForecastingTypeId,IsQuantity",
     "Account": "Id,Name,Type,Industry,BillingCity,OwnerId,CreatedDate",
+    "Contact": "Id,AccountId,LastName,FirstName,Salutation,MailingCity,Phone,Email,Title,OwnerId,CreatedDate",
+    # As Data Export writes them (../shared/samples/data-cloud-workshop), less columns no object reads.
+    "Campaign": "Id,IsDeleted,Name,ParentId,Type,Status,StartDate,EndDate,ExpectedRevenue,BudgetedCost,ActualCost,"
+                "NumberSent,IsActive,NumberOfLeads,NumberOfResponses,OwnerId,CreatedDate,SystemModstamp",
+    "CampaignMember": "Id,IsDeleted,CampaignId,LeadId,ContactId,Status,HasResponded,CreatedDate,FirstRespondedDate,"
+                      "Name,FirstName,LastName,Title,Email,LeadSource,CompanyOrAccount,Type,LeadOrContactOwnerId",
     "CurrencyType": "Id,IsoCode,ConversionRate,DecimalPlaces,IsActive,IsCorporate",
     "DatedConversionRate": "Id,IsoCode,ConversionRate,StartDate,NextStartDate",
     "goals": "owner,metric,period,target",
+    "named_accounts": "owner,account",
 }
 # Report "Export Details" headers: field labels, not API names.
 LABEL_HEADERS = {
@@ -50,6 +57,12 @@ LABEL_HEADERS = {
     "User": "User ID,Full Name,Email,Active,Role,Manager,Time Zone",
     "UserRole": "Role ID,Role Name,Parent Role",
     "Account": "Account ID,Account Name,Account Owner,Type,Billing City",
+    "Contact": "Contact ID,Account ID,Contact Owner,First Name,Last Name,Title,Email,Mailing City,Account Name,"
+               "Created Date",
+    "Campaign": "Campaign ID,Campaign Name,Type,Status,Start Date,End Date,Actual Cost,Budgeted Cost,Campaign Owner",
+    # A campaign members report also names the campaign ('Campaign ID', 'Campaign Name'): still its members.
+    "CampaignMember": "Campaign Name,Campaign ID,Campaign Member ID,Lead ID,Contact ID,Member Status,Responded,"
+                      "First Responded Date,Member First Associated Date",
 }
 
 
@@ -71,8 +84,10 @@ def test_report_label_files_are_recognised(obj):
 def test_files_named_after_an_object_are_that_object_and_ones_not_read_yet_are_passed_over():
     # The name wins over the columns (a Task.csv of Event columns is still read as Task rows)...
     assert recognise("task.CSV", API_HEADERS["Event"].split(","), Mapping()) == "Task"
+    assert recognise("Campaign.csv", ["Id", "Name", "Status"], Mapping()) == "Campaign"
+    assert recognise("Named_Accounts.csv", ["ADR", "Account"], Mapping()) == "named_accounts"
     # ... and an object a later view reads gives None: not used, not a problem.
-    assert recognise("Campaign.csv", ["Id", "Name", "Status"], Mapping()) is None
+    assert recognise("OpportunityHistory.csv", ["Id", "OpportunityId", "StageName"], Mapping()) is None
 
 
 def test_report_label_files_load_into_their_tables(tmp_path):
@@ -157,19 +172,44 @@ def test_a_report_without_its_id_column_says_which_column_to_add(tmp_path, name,
 
 
 def test_columns_that_fit_several_objects_equally_are_not_guessed():
-    # Id and Name are all that User, UserRole and Account each need: a tie.
-    with pytest.raises(UnusableFile, match=r"^list\.csv: could hold User or UserRole or Account; name the file"):
+    # Id and Name are all that User, UserRole, Account, Contact and Campaign each need: a tie.
+    with pytest.raises(UnusableFile, match=r"^list\.csv: could hold User or UserRole or Account or Contact or "
+                                           r"Campaign; name the file"):
         recognise("list.csv", ["Id", "Name"], Mapping())
+
+
+@pytest.mark.parametrize("name, text, lacks", [
+    # Id, Status and CreatedDate alone would make it a Campaign; it names seven columns of a member (and two only
+    # members have), so it is a member file without its campaign.
+    ("responses.csv", "Id,LeadId,ContactId,Status,HasResponded,FirstRespondedDate,CreatedDate\n"
+                      "00v5g00000AAAAAAAA,00Q5g00000AAAAAAAA,,Responded,true,2026-11-02,2026-11-01T10:00:00.000Z\n",
+     "a CampaignMember export but lacks CampaignId ('Campaign ID')"),
+    ("members report.csv", "Campaign Member ID,Lead ID,Contact ID,Member Status,Responded,First Responded Date\n"
+                           "00v5g00000AAAAAAAA,00Q5g00000AAAAAAAA,,Responded,1,11/02/2026\n",
+     "a CampaignMember export but lacks CampaignId ('Campaign ID'), CreatedDate ('Created Date')"),
+    ("campaigns.csv", "Campaign Name,Type,Status,Start Date,End Date,Actual Cost,Campaign Owner\n"
+                      "Spring webinar,Webinar,Completed,3/2/2026,3/2/2026,USD 1500.00,Ann Lee\n",
+     "a Campaign export but lacks Id ('Campaign ID')"),
+])
+def test_a_campaign_or_member_file_without_its_key_says_which_column_to_add(tmp_path, name, text, lacks):
+    write(tmp_path, name, text)
+    org = load_folder(tmp_path)
+    assert [str(p) for p in org.problems] == [
+        f"{name}: looks like {lacks}; add {'them' if '), ' in lacks else 'it'} to the report and export again, or "
+        "match the columns on the Data page"]
+    assert org.campaigns.empty and org.campaign_members.empty and org.contacts.empty
 
 
 def test_a_file_of_an_object_not_read_yet_is_listed_as_not_used_not_as_a_problem(tmp_path):
     write(tmp_path, "User.csv", USERS)
-    write(tmp_path, "Campaign.csv", "Id,Name,Status\n7015g00000AAAAAAAA,Webinar,Completed\n"
-                                    "7015g00000AAAAAAAB,Trade show,Planned\n")
+    # The Data Export's OpportunityHistory (stage snapshots), of which only OpportunityFieldHistory is read.
+    write(tmp_path, "OpportunityHistory.csv", "Id,OpportunityId,StageName,Amount\n"
+                                              "0085g00000AAAAAAAA,0065g00000AAAAAAAA,Prospecting,oops\n"
+                                              "0085g00000AAAAAAAB,0065g00000AAAAAAAA,Closed Won,100\n")
     batch = read_files(sorted(tmp_path.iterdir()))
-    campaign = next(r for r in batch.reports if r.file == "Campaign.csv")
-    assert (campaign.object, campaign.table, campaign.rows, campaign.problems) == ("Campaign", None, 2, ())
-    assert batch.objects == {"User"} and "campaigns" not in batch.tables
+    history = next(r for r in batch.reports if r.file == "OpportunityHistory.csv")
+    assert (history.object, history.table, history.rows, history.problems) == ("OpportunityHistory", None, 2, ())
+    assert batch.objects == {"User"} and set(batch.tables) == {"users"}
     assert load_folder(tmp_path).problems == ()
 
 
@@ -215,3 +255,28 @@ def test_a_bad_mapping_entry_stops_the_load_with_a_clear_error(tmp_path, entry, 
     write(tmp_path, "mapping.toml", entry)
     with pytest.raises(SourceError, match=message):
         load_folder(tmp_path)
+
+
+def test_campaign_member_and_contact_reports_load_into_their_tables(tmp_path):
+    # Report exports: labels, 15-character ids, 1/0 checkboxes, month-first dates, amounts with their code.
+    write(tmp_path, "Campaigns report.csv", "Campaign ID,Campaign Name,Type,Status,Start Date,End Date,Actual Cost\n"
+                                            "7015g00000WebAA,Spring webinar,Webinar,Completed,3/2/2026,3/2/2026,"
+                                            "\"USD 1,500.00\"\n")
+    write(tmp_path, "Members report.csv", "Campaign Name,Campaign ID,Campaign Member ID,Lead ID,Contact ID,"
+                                          "Member Status,Responded,First Responded Date,Member First Associated Date\n"
+                                          "Spring webinar,7015g00000WebAA,00v5g00000AAAAA,00Q5g00000AAAAA,,Responded,"
+                                          "1,3/2/2026,2/20/2026 9:30 AM\n")
+    write(tmp_path, "Contacts report.csv", "Contact ID,First Name,Last Name,Account ID,Mailing City,Created Date\n"
+                                           "0035g00000CyAAA,Cy,Coe,0015g00000AcmeA,Austin,1/15/2026 10:00 AM\n")
+    org = load_folder(tmp_path, export_zone="America/New_York")
+    assert org.problems == ()
+    campaign = org.campaigns.iloc[0]
+    # 7015g00000WebAA: chunks 7015g, 00000, WebAA (W, A, A upper: 1 + 8 + 16 = 25 -> Z): suffix AAZ.
+    assert (campaign["Id"], campaign["Name"], campaign["ActualCost"], campaign["CurrencyIsoCode"]) == (
+        "7015g00000WebAAAAZ", "Spring webinar", 1500.0, "USD")
+    assert campaign["StartDate"] == pd.Timestamp("2026-03-02")
+    member = org.campaign_members.iloc[0]
+    assert (member["CampaignId"], member["Status"], member["HasResponded"]) == ("7015g00000WebAAAAZ", "Responded", True)
+    assert member["CreatedDate"] == pd.Timestamp("2026-02-20T14:30:00Z")  # 9:30 in New York (EST)
+    contact = org.contacts.iloc[0]
+    assert (contact["Name"], contact["CreatedDate"]) == ("Cy Coe", pd.Timestamp("2026-01-15T15:00:00Z"))
