@@ -1,11 +1,11 @@
 """A live pull from Salesforce through simple-salesforce, into the local store.
 
-Each object is described first, so only fields the org has are asked for (an org without Forecasting, or
-without a custom stage-date field, still pulls), then counted: a large one comes through a Bulk API 2.0 query
-job (a few calls for any size), the rest through the REST query and its 2,000-row pages. Records are written
-as Data Loader files (API names) in a scratch folder and imported like any export, so a pull and an export go
-through the one same reading; the store only changes once every object has arrived (a failure mid-pull leaves
-the last good data current).
+Each object is described first, so only fields the org has are asked for (an org without Forecasting or
+campaigns, or without a custom stage-date field, still pulls), then counted: a large one comes through a Bulk
+API 2.0 query job (a few calls for any size), the rest through the REST query and its 2,000-row pages. Records
+are written as Data Loader files (API names) in a scratch folder and imported like any export, so a pull and an
+export go through the one same reading; the store only changes once every object has arrived (a failure mid-pull
+leaves the last good data current).
 """
 
 from __future__ import annotations
@@ -29,12 +29,15 @@ from kpi.schema import TABLES
 from kpi.store import ImportRecord, Store
 
 Progress = Callable[[float, str], None]
-# Objects pulled, with the canonical table each feeds; the first pull windows the busy ones by SystemModstamp.
+# Objects pulled, with the canonical table each feeds; the first pull windows the busy ones by SystemModstamp
+# (campaigns are few and read whole: a member of the window may belong to an old one).
 OBJECTS = {"User": "users", "UserRole": "user_roles", "Account": "accounts", "Task": "activities",
            "Event": "activities", "Lead": "leads", "LeadHistory": "lead_history", "Opportunity": "opportunities",
            "OpportunityFieldHistory": "opportunity_history", "OpportunityPartner": "opportunity_partners",
-           "ForecastingQuota": "quotas"}
-WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory"})
+           "ForecastingQuota": "quotas", "Contact": "contacts", "Campaign": "campaigns",
+           "CampaignMember": "campaign_members"}
+WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory", "Contact",
+                      "CampaignMember"})
 PULL_SOURCE = "salesforce pull"  # how the import log names a pull
 _OVERLAP = pd.Timedelta(minutes=5)  # a later pull re-reads this much before the last one (clock skew, slow commits)
 # Fields a pull needs beyond the canonical columns (Name comes from these where Name is not queryable).
@@ -155,7 +158,8 @@ def soql_datetime(moment: pd.Timestamp) -> str:
 
 
 def _described(sf: Salesforce, obj: str) -> set[str]:
-    """The fields the org's describe lists for `obj` (none when the org lacks it, e.g. no Forecasting)."""
+    """The fields the org's describe lists for `obj` (none when the org lacks it, e.g. no Forecasting, or hides it
+    from this user, as it does an object the user may not read)."""
     try:
         return {f["name"] for f in getattr(sf, obj).describe()["fields"]}
     except SalesforceError as error:

@@ -69,13 +69,14 @@ _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 # Columns whose numeric-looking text becomes a float even without a decimal point.
 _NUMERIC_NAME_RE = re.compile(r"(Amount|Quantity|Revenue|Probability|Price|Discount|Percent|Employees|"
-                              r"Duration|Rate|Score|Value)", re.I)
+                              r"Duration|Rate|Score|Value|Cost)", re.I)
 _TEXT_NAME_RE = re.compile(r"(Id$|Phone|Fax|Zip|Postal|Code$|Number$|Name$|Subject)", re.I)
-_CURRENCY_NAME_RE = re.compile(r"(Amount|Revenue|Price)", re.I)
+_CURRENCY_NAME_RE = re.compile(r"(Amount|Revenue|Price|Cost)", re.I)
 _ID_PREFIX_OBJECTS = {"001": "Account", "003": "Contact", "005": "User", "006": "Opportunity", "00Q": "Lead",
                       "00G": "Group", "00E": "UserRole", "00T": "Task", "00U": "Event", "00J": "OpportunityPartner",
                       "026": "Period",
-                      "701": "Campaign", "800": "Contract", "01s": "Pricebook2", "01t": "Product2"}
+                      "701": "Campaign", "00v": "CampaignMember", "800": "Contract", "01s": "Pricebook2",
+                      "01t": "Product2"}
 
 
 def to_wire_datetime(value: Any) -> str:

@@ -312,3 +312,24 @@ def test_from_csv_folder(tmp_path):
         rows = _client(served).query_all("SELECT Id, Amount FROM Opportunity "
                                          "WHERE SystemModstamp > 2025-01-01T00:00:00Z")["records"]
         assert [r["Id"] for r in rows] == ["0065g0000021sMyAAI"]
+
+
+def test_campaigns_and_their_members_from_data_loader_files(tmp_path):
+    (tmp_path / "Campaign.csv").write_text(
+        "Id,Name,Type,StartDate,ActualCost,CreatedDate\n"
+        "7015g00000CampAAAA,Spring webinar,Webinar,2026-03-02,1500,2026-02-01T09:00:00.000Z\n")
+    (tmp_path / "CampaignMember.csv").write_text(
+        "Id,CampaignId,LeadId,ContactId,HasResponded,FirstRespondedDate,CreatedDate\n"
+        "00v5g00000MembAAAA,7015g00000CampAAAA,00Q5g00000LeadAAAA,,true,2026-03-02,2026-02-10T09:00:00.000Z\n"
+        "00v5g00000MembAAAB,7015g00000CampAAAA,,0035g00000ContAAAA,false,,2026-02-11T09:00:00.000Z\n")
+    with fake_salesforce(FakeOrg.from_csv_folder(tmp_path)) as served:
+        sf = _client(served)
+        campaign = {f["name"]: f for f in sf.Campaign.describe()["fields"]}
+        member = {f["name"]: f for f in sf.CampaignMember.describe()["fields"]}
+        rows = sf.query_all("SELECT Id, ActualCost FROM Campaign")["records"]
+    # A cost is money even without a decimal point in the file; members point at their campaign, lead and contact.
+    assert campaign["ActualCost"]["type"] == "currency" and rows[0]["ActualCost"] == 1500.0
+    assert {name: member[name]["type"] for name in ("HasResponded", "FirstRespondedDate", "CreatedDate")} == {
+        "HasResponded": "boolean", "FirstRespondedDate": "date", "CreatedDate": "datetime"}
+    assert [member[name]["referenceTo"] for name in ("CampaignId", "LeadId", "ContactId")] == [
+        ["Campaign"], ["Lead"], ["Contact"]]

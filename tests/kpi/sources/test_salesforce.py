@@ -9,7 +9,7 @@ import pytest
 from salesforce.fake_server import PASSWORD, SECURITY_TOKEN, USERNAME, FakeOrg, Faults, fake_salesforce
 
 from kpi.sources import load_folder, store_org
-from kpi.sources.salesforce import Bulk, Credentials, PullError, check_connection, pull
+from kpi.sources.salesforce import OBJECTS, Bulk, Credentials, PullError, check_connection, pull
 from kpi.sources.sample_org import OrgShape, write_sample_org
 from kpi.store import Store
 from kpi.summary import prepare, summary
@@ -52,10 +52,10 @@ def test_a_pull_gives_the_same_numbers_as_the_exported_files(exports, org, tmp_p
     expected = figures(load_folder(exports))
     assert figures(pulled) == expected
     assert expected["team"]["revenue_qtd"] > 0 and expected["team"]["activities_today"] > 0  # not vacuous
-    # Every object was described before it was queried, and only its described fields were asked for: 11 objects
+    # Every object was described before it was queried, and only its described fields were asked for: 14 objects
     # (User, UserRole, Account, Task, Event, Lead, LeadHistory, Opportunity, OpportunityFieldHistory,
-    # OpportunityPartner, ForecastingQuota).
-    assert served.count("/describe") == 11 and served.count("/query") >= 11
+    # OpportunityPartner, ForecastingQuota, Contact, Campaign, CampaignMember), those the org lacks with a 404.
+    assert served.count("/describe") == 14 and served.count("/query") >= len(_served_objects(org))
     # The deals' field history (for week-over-week pipeline) arrives as the export gives it.
     history = ["OpportunityId", "CreatedDate", "Field", "OldValue", "NewValue"]
     assert len(pulled.opportunity_history) > 0 and pulled.opportunity_history.sort_values(history)[history].equals(
@@ -108,9 +108,14 @@ def test_through_bulk_api_2_a_pull_gives_the_same_numbers_too(exports, org, tmp_
         pull(LOGIN, store, SINCE, served.session, bulk=ALL_BULK)
     assert figures(store_org(store, goals_file=exports / "goals.csv")) == figures(load_folder(exports))
     # Bulk CSV (quoted cells, null as empty, '...000Z' datetimes, true/false) read like a Data Loader file: every
-    # object came through a query job (a user, a role... each has rows), and REST only counted the rows.
-    assert served.count("/jobs/query", "POST") == 11
+    # object the org has came through a query job (a user, a role... each has rows), and REST only counted the rows.
+    assert served.count("/jobs/query", "POST") == len(_served_objects(org))
     assert all("COUNT()" in query for query in served.queries if query not in _bulk_jobs(served))
+
+
+def _served_objects(org: FakeOrg) -> set[str]:
+    """The objects a pull reads that this org has (the sample's exports may not hold every one)."""
+    return set(OBJECTS) & set(org.objects)
 
 
 def _bulk_jobs(served) -> list[str]:
@@ -118,16 +123,16 @@ def _bulk_jobs(served) -> list[str]:
     return [query for query in served.queries if "COUNT()" not in query]
 
 
-@pytest.mark.parametrize("bulk, expire_at, jobs", [(REST_ONLY, 6, 0), (ALL_BULK, 8, 12)], ids=["rest", "bulk"])
-def test_a_session_expiring_mid_pull_logs_in_again_and_finishes(exports, org, tmp_path, bulk, expire_at, jobs):
+@pytest.mark.parametrize("bulk, expire_at", [(REST_ONLY, 6), (ALL_BULK, 8)], ids=["rest", "bulk"])
+def test_a_session_expiring_mid_pull_logs_in_again_and_finishes(exports, org, tmp_path, bulk, expire_at):
     store = Store(tmp_path / "store")
     with fake_salesforce(org, Faults(expire_session_after=expire_at)) as served:
         pull(LOGIN, store, SINCE, served.session, bulk=bulk)
     assert len(store.tables()["activities"]) == len(load_folder(exports).activities)
     assert served.count("/services/Soap/u/") == 2  # logged in again, once
     # Bulk: requests 1-5 are User's describe, count, job, poll, results; 6-7 UserRole's describe and count; the
-    # 8th, UserRole's job, is refused: the job is created again after the new login, 11 objects + 1 = 12 jobs.
-    assert served.count("/jobs/query", "POST") == jobs
+    # 8th, UserRole's job, is refused: the job is created again after the new login, one job per object + 1.
+    assert served.count("/jobs/query", "POST") == (len(_served_objects(org)) + 1 if bulk is ALL_BULK else 0)
 
 
 @pytest.mark.parametrize("faults, reason", [
@@ -244,8 +249,146 @@ def test_a_large_object_goes_through_bulk_api_2_and_is_paged_by_locator(tmp_path
         record, use = pull(LOGIN, store, SINCE, served.session, bulk=Bulk(from_rows=10_000, poll_seconds=0))
     assert record.rows["activities"] == n and store.tables()["activities"]["Id"].is_unique
     # Tasks: counted by REST (50,001 >= 10,000), then one job, polled, its results fetched in two pages; the one
-    # user stays on REST. 11 describes (one per object pulled; 404 for the nine this org lacks, OpportunityPartner too)
-    # + 2 counts + 1 user query + job create, poll, 2 pages + /limits = 19 calls.
+    # user stays on REST. 14 describes (one per object pulled; 404 for the twelve this org lacks) + 2 counts +
+    # 1 user query + job create, poll, 2 pages + /limits = 22 calls.
     assert served.count("/jobs/query", "POST") == 1 and served.count("/results") == 2
     assert served.count("/query") - served.count("/jobs/query") == 3  # COUNT() of User and Task, User's rows
-    assert use.calls == 19
+    assert use.calls == 22
+
+
+# Campaigns: Contact, Campaign and CampaignMember, and the fields campaigns and the lead process add elsewhere.
+ANN = "0055g00000AnnAAAAA"
+ACME = "0015g00000AcmeAAAA"
+CONTACTS = [f"0035g{n:010d}AAA" for n in (1, 2)]
+LEADS = [f"00Q5g{n:010d}AAA" for n in (1, 2)]
+CAMPAIGNS = [f"7015g{n:010d}AAA" for n in (1, 2, 3)]
+MEMBERS = [f"00v5g{n:010d}AAA" for n in range(1, 7)]
+NEW_FIELDS = {"Lead": {"Disqualified_Reason__c", "ConvertedAccountId"}, "Account": {"Named_ADR__c"},
+              "Task": {"AccountId"}, "Opportunity": {"CampaignId"}, "Campaign": {"ActualCost"}}
+
+
+def _at(day: str) -> str:
+    return f"{day}T09:00:00.000+0000"
+
+
+def campaign_org(responded: pd.Timestamp | None = None) -> FakeOrg:
+    """Ann's org: one account with two contacts, two leads, three campaigns (the first from 2025) and six members,
+    the last of the 2025 campaign (before the window); a deal whose primary campaign is the second. `responded`:
+    the first member responded, modified at that moment."""
+    members = pd.DataFrame({
+        "Id": MEMBERS, "CampaignId": [CAMPAIGNS[1]] * 3 + [CAMPAIGNS[2]] * 2 + [CAMPAIGNS[0]],
+        "LeadId": [LEADS[0], LEADS[1], None, LEADS[0], None, LEADS[1]],
+        "ContactId": [None, None, CONTACTS[0], None, CONTACTS[1], None],
+        "Status": ["Sent"] * 6, "HasResponded": [False] * 6, "FirstRespondedDate": [None] * 6,
+        "CreatedDate": [_at(d) for d in ("2026-03-02", "2026-03-02", "2026-03-03", "2026-04-01", "2026-04-01",
+                                         "2025-10-01")]})
+    if responded is not None:
+        stamp = responded.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        members.loc[0, ["Status", "HasResponded", "FirstRespondedDate", "SystemModstamp"]] = [
+            "Responded", True, "2026-03-04", stamp]
+    return FakeOrg({
+        "User": pd.DataFrame({"Id": [ANN], "Name": ["Ann Lee"], "IsActive": [True],
+                              "CreatedDate": [_at("2026-01-02")]}),
+        "Account": pd.DataFrame({"Id": [ACME], "Name": ["Acme"], "OwnerId": [ANN], "Named_ADR__c": [ANN],
+                                 "CreatedDate": [_at("2026-01-05")]}),
+        "Contact": pd.DataFrame({"Id": CONTACTS, "AccountId": [ACME] * 2, "OwnerId": [ANN] * 2,
+                                 "Name": ["Cy Coe", "Di Dunn"], "CreatedDate": [_at("2026-01-06")] * 2}),
+        "Lead": pd.DataFrame({"Id": LEADS, "OwnerId": [ANN] * 2, "Status": ["Disqualified", "MQL"],
+                              "Disqualified_Reason__c": ["No budget", None], "ConvertedAccountId": [None, None],
+                              "CreatedDate": [_at("2026-02-01")] * 2}),
+        "Task": pd.DataFrame({"Id": ["00T5g00000CallAAAA"], "OwnerId": [ANN], "WhoId": [CONTACTS[0]],
+                              "AccountId": [ACME], "TaskSubtype": ["Call"], "Status": ["Completed"],
+                              "CreatedDate": [_at("2026-03-05")]}),
+        "Opportunity": pd.DataFrame({"Id": ["0065g00000DealAAAA"], "OwnerId": [ANN], "AccountId": [ACME],
+                                     "CampaignId": [CAMPAIGNS[1]], "Amount": [12_000.0], "CloseDate": ["2026-06-30"],
+                                     "IsClosed": [False], "IsWon": [False], "CreatedDate": [_at("2026-03-10")]}),
+        "Campaign": pd.DataFrame({"Id": CAMPAIGNS, "Name": ["Fall trade show", "Spring webinar", "March email"],
+                                  "Type": ["Trade Show", "Webinar", "Email"],
+                                  "StartDate": ["2025-10-01", "2026-03-02", "2026-03-03"],
+                                  "ActualCost": [5000.0, 1500.0, None],
+                                  "CreatedDate": [_at(d) for d in ("2025-09-01", "2026-02-01", "2026-02-01")]}),
+        "CampaignMember": members})
+
+
+def _queries(served, obj: str) -> list[tuple[list[str], str]]:
+    """The fields selected from `obj` and the rest of each query, from FROM on (counts left out)."""
+    split = [query.removeprefix("SELECT ").split(" FROM ") for query in served.queries if "COUNT()" not in query]
+    return [(fields.split(", "), tail) for fields, tail in split if tail.split(" ")[0] == obj]
+
+
+def _soql(served, obj: str) -> list[str]:
+    return [tail for _, tail in _queries(served, obj)]
+
+
+def test_campaigns_members_and_contacts_arrive_in_the_store_across_rest_pages(tmp_path):
+    store = Store(tmp_path / "store")
+    with fake_salesforce(campaign_org(), page_size=2) as served:
+        pull(LOGIN, store, SINCE, served.session, bulk=REST_ONLY)
+    pulled = store_org(store)
+    assert pulled.problems == () and all(pulled.has(obj) for obj in ("Contact", "Campaign", "CampaignMember"))
+    # Campaigns are read whole (the 2025 one too); members and contacts are windowed like the busy objects, so the
+    # 2025 member is not pulled.
+    assert _soql(served, "Campaign") == ["Campaign"]
+    assert _soql(served, "CampaignMember") == ["CampaignMember WHERE SystemModstamp >= 2026-01-01T00:00:00Z"]
+    assert _soql(served, "Contact") == ["Contact WHERE SystemModstamp >= 2026-01-01T00:00:00Z"]
+    assert sorted(pulled.campaigns["Id"]) == CAMPAIGNS and sorted(pulled.campaign_members["Id"]) == MEMBERS[:5]
+    # Two records a page: the three campaigns take one more page, the five members two more; nothing else has more
+    # than two rows.
+    assert served.count("/query/01g") == 3
+    campaigns = pulled.campaigns.set_index("Id")
+    assert campaigns["ActualCost"].tolist()[:2] == [5000.0, 1500.0] and pd.isna(campaigns["ActualCost"].iloc[2])
+    assert campaigns.loc[CAMPAIGNS[1], "StartDate"] == pd.Timestamp("2026-03-02")
+    members = pulled.campaign_members.set_index("Id")
+    assert members.loc[MEMBERS[2], ["CampaignId", "ContactId"]].tolist() == [CAMPAIGNS[1], CONTACTS[0]]
+    assert pd.isna(members.loc[MEMBERS[2], "LeadId"]) and not members["HasResponded"].any()
+    assert members.loc[MEMBERS[0], "CreatedDate"] == pd.Timestamp("2026-03-02T09:00:00Z")
+    assert pulled.contacts.set_index("Id")["AccountId"].to_dict() == dict.fromkeys(CONTACTS, ACME)
+    # The fields campaigns and the lead process read on the other objects come along.
+    assert pulled.opportunities["CampaignId"].tolist() == [CAMPAIGNS[1]]
+    assert pulled.activities["AccountId"].tolist() == [ACME] and pulled.accounts["Named_ADR__c"].tolist() == [ANN]
+    assert pulled.leads.set_index("Id").loc[LEADS[0], "Disqualified_Reason__c"] == "No budget"
+
+
+def test_a_later_pull_upserts_a_member_that_responded(tmp_path):
+    store = Store(tmp_path / "store")
+    with fake_salesforce(campaign_org()) as served:
+        pull(LOGIN, store, SINCE, served.session)
+    first = store.tables()["campaign_members"]
+    later = pd.Timestamp.now(tz="UTC").floor("s") + pd.Timedelta(minutes=1)  # after the first pull
+    with fake_salesforce(campaign_org(responded=later)) as served:
+        record, _ = pull(LOGIN, store, SINCE, served.session)
+    after = store.tables()["campaign_members"].set_index("Id")
+    # Only the changed member came back (through queryAll, which also names deletions), and replaced its row.
+    assert record.rows == {"campaign_members": 1} and len(after) == len(first) == 5
+    assert after.loc[MEMBERS[0], ["Status", "HasResponded", "FirstRespondedDate"]].tolist() == [
+        "Responded", True, pd.Timestamp("2026-03-04")]
+    assert not after.drop(index=MEMBERS[0])["HasResponded"].any()
+    assert served.count("/queryAll") >= 1 and _soql(served, "CampaignMember")[0].startswith(
+        "CampaignMember WHERE SystemModstamp >= ")
+
+
+def test_fields_the_org_lacks_are_not_asked_for(tmp_path):
+    store = Store(tmp_path / "store")
+    with fake_salesforce(campaign_org(), Faults(removed_fields=NEW_FIELDS)) as served:
+        pull(LOGIN, store, SINCE, served.session)
+    pulled = store_org(store)
+    assert all(_queries(served, obj) for obj in NEW_FIELDS)  # each object was pulled, without those fields
+    assert not [(obj, fields & set(asked)) for obj, fields in NEW_FIELDS.items() for asked, _ in _queries(served, obj)
+                if fields & set(asked)]
+    assert len(pulled.campaigns) == 3 and pulled.campaigns["ActualCost"].isna().all()
+    assert pulled.opportunities["CampaignId"].isna().all() and pulled.activities["AccountId"].isna().all()
+
+
+def test_an_org_that_hides_campaigns_from_the_user_still_pulls_the_rest(tmp_path):
+    """Without read access to Campaign (nor so to CampaignMember), Salesforce describes neither (404), as for an org
+    without Forecasting: the rest is pulled, and the two are missing, which the campaign pages say."""
+    org = campaign_org()
+    del org.objects["Campaign"], org.objects["CampaignMember"]
+    store = Store(tmp_path / "store")
+    with fake_salesforce(org) as served:
+        pull(LOGIN, store, SINCE, served.session)
+    pulled = store_org(store)
+    assert not pulled.has("Campaign") and not pulled.has("CampaignMember") and pulled.has("Contact")
+    assert pulled.campaigns.empty and pulled.campaign_members.empty
+    assert len(pulled.leads) == 2 and pulled.opportunities["CampaignId"].tolist() == [CAMPAIGNS[1]]
+    assert not any("FROM Campaign" in query for query in served.queries)
