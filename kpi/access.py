@@ -19,8 +19,8 @@ from kpi.funnel import StageRules, owner_change_rows
 from kpi.ids import to_18
 from kpi.lookup import among
 from kpi.periods import FiscalCalendar
-from kpi.schema import (Accounts, Activities, Goals, LeadHistory, Leads, OpportunityFieldHistory, OpportunityPartners,
-                        Opportunities, Quotas, Users)
+from kpi.schema import (Accounts, Activities, CampaignMembers, Contacts, Goals, LeadHistory, Leads, NamedAccounts,
+                        OpportunityFieldHistory, OpportunityPartners, Opportunities, Quotas, Users)
 from kpi.summary import Facts, Simulation, summary
 
 U, O, L = Users, Opportunities, Leads
@@ -34,7 +34,10 @@ ROLE_RULE = ("A signed-in person is matched to the active Salesforce User with t
              "sees nothing.")
 SCOPE_RULE = ("A viewer's data holds the records that someone they may see owns or once owned (lead and "
               "opportunity owner history), with those records' history, the activities logged on them and the "
-              "opportunities converted from those leads. Figures are attributed exactly as for everyone "
+              "opportunities converted from those leads; the accounts of their deals and those named for them "
+              "(Named ADR field or named-accounts file), with those accounts' contacts and the activities on them; "
+              "the campaign members among their leads and contacts; every campaign and named-accounts row. "
+              "Figures are attributed exactly as for everyone "
               "(owner at the time), so a rep's own figures are the same whoever looks. What each stage means and "
               "the forecast's win rates are read off the whole org (statistics; no record of it is shown); the "
               "forecast's random draws follow the deals simulated together, so a simulated figure can differ by "
@@ -247,9 +250,19 @@ def restrict(facts: Facts, sees: frozenset[str] | None) -> Facts:
         | among(org.opportunities[O.Id], _once_owned(org.opportunity_history, OpportunityFieldHistory.OpportunityId,
                                                       StageRules(owner_fields=pipeline.OWNER_FIELDS), ids))
         | among(org.opportunities[O.Id], converted)]
+    accounts = org.accounts.loc[among(org.accounts[Accounts.OwnerId], ids)
+                                | among(org.accounts[Accounts.Id], deals[O.AccountId])
+                                | among(org.accounts[Accounts.Named_ADR__c], ids)
+                                | among(org.accounts[Accounts.Id], _named_for(org.named_accounts, org.users, ids))]
+    contacts = org.contacts.loc[among(org.contacts[Contacts.AccountId], accounts[Accounts.Id])
+                                | among(org.contacts[Contacts.OwnerId], ids)]
     done = org.activities
+    # Anyone's call on an account counts as touching it (named-account coverage): activities on the share's
+    # accounts and contacts come along.
     on_theirs = (among(done[Activities.OwnerId], ids) | among(done[Activities.WhoId], leads[L.Id])
-                 | among(done[Activities.WhatId], deals[O.Id]))
+                 | among(done[Activities.WhatId], deals[O.Id]) | among(done[Activities.WhoId], contacts[Contacts.Id])
+                 | among(done[Activities.WhatId], accounts[Accounts.Id])
+                 | among(done[Activities.AccountId], accounts[Accounts.Id]))
     counted = facts.activities.loc[on_theirs[facts.activities[activity.ROW].to_numpy()]]
     # Counted activities point at their record by position: renumber them for the shorter table.
     counted = counted.assign(**{activity.ROW: (np.cumsum(on_theirs) - 1)[counted[activity.ROW].to_numpy()]})
@@ -260,10 +273,12 @@ def restrict(facts: Facts, sees: frozenset[str] | None) -> Facts:
         opportunity_history=org.opportunity_history.loc[
             among(org.opportunity_history[OpportunityFieldHistory.OpportunityId], deals[O.Id])],
         activities=done.loc[on_theirs], quotas=org.quotas.loc[among(org.quotas[Quotas.QuotaOwnerId], ids)],
-        accounts=org.accounts.loc[among(org.accounts[Accounts.OwnerId], ids)
-                                  | among(org.accounts[Accounts.Id], deals[O.AccountId])],
+        accounts=accounts, contacts=contacts,
         opportunity_partners=org.opportunity_partners.loc[
             among(org.opportunity_partners[OpportunityPartners.OpportunityId], deals[O.Id])],
+        campaign_members=org.campaign_members.loc[
+            among(org.campaign_members[CampaignMembers.LeadId], leads[L.Id])
+            | among(org.campaign_members[CampaignMembers.ContactId], contacts[Contacts.Id])],
         goals=_goals_of(org.goals, org.users, ids))
     return replace(
         facts, org=restricted,
@@ -303,6 +318,16 @@ def _once_owned(history: pd.DataFrame, record: str, rules: StageRules, ids: pd.I
     reads them: the id rows, 15-character ids made 18)."""
     changes = owner_change_rows(history, rules)
     return changes.loc[among(changes["OldValue"], ids) | among(to_18(changes["NewValue"]), ids), record]
+
+
+def _named_for(named: pd.DataFrame, users: pd.DataFrame, ids: pd.Index) -> pd.Series:
+    """The accounts (18-character ids) that named-accounts rows give someone in `ids`, named by User Id, email or
+    full name (case aside)."""
+    theirs = users.loc[among(users[U.Id], ids)]
+    owner = named[NamedAccounts.owner].str.strip()
+    mine = (among(to_18(owner), theirs[U.Id]) | among(owner.str.casefold(), theirs[U.Email].str.casefold())
+            | among(owner.str.casefold(), theirs[U.Name].str.casefold()))
+    return to_18(named.loc[mine, NamedAccounts.account])
 
 
 def _goals_of(goals: pd.DataFrame, users: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:

@@ -171,6 +171,59 @@ def test_a_reps_share_holds_what_they_own_or_owned_and_what_hangs_on_it(facts):
     assert mine.population is facts.org  # forecast win rates stay measured over everyone
 
 
+AC1, AC2, AC3, AC4, AC5 = (uid("001", n) for n in range(1, 6))
+K1, K2, K3, K4 = (uid("003", n) for n in range(1, 5))
+CP1, CP2 = uid("701", 1), uid("701", 2)
+A6, A7, A8 = (uid("00T", n) for n in (6, 7, 8))
+
+
+def campaigns_floor() -> dict:
+    """The floor with accounts, contacts, campaigns and a named-accounts file. Rita (R1) owns AC1; AC2 is Rosa's
+    but Rita's O1 is on it; Rosa's AC3 names Rita as its ADR (Named_ADR__c); Rosa's AC4 is Rita's by the file (by
+    email, its id written with 15 characters), Rosa's AC5 Raj's (by name). Contacts: K1 at AC1 (Rosa's), K2 at
+    AC5 but Rita's, K3 at AC5 (Rosa's), K4 at AC4. Members of the webinar: Rita's lead L1, once-Rita's L2, Rosa's
+    L3, and the contacts K1 and K3. Raj called K4 (A6), logged a call on AC3 (A7) and one on AC5 (A8)."""
+    tables = floor()
+    tables["opportunities"][0] = {**tables["opportunities"][0], "AccountId": AC2}
+    call = {"TaskSubtype": "Call", "Status": "Completed", "CompletedDateTime": "2026-11-20T15:00:00Z"}
+    return floor(
+        opportunities=tables["opportunities"],
+        accounts=[{"Id": AC1, "OwnerId": R1}, {"Id": AC2, "OwnerId": R3},
+                  {"Id": AC3, "OwnerId": R3, "Named_ADR__c": R1},
+                  {"Id": AC4, "OwnerId": R3}, {"Id": AC5, "OwnerId": R3}],
+        contacts=[{"Id": K1, "AccountId": AC1, "OwnerId": R3}, {"Id": K2, "AccountId": AC5, "OwnerId": R1},
+                  {"Id": K3, "AccountId": AC5, "OwnerId": R3}, {"Id": K4, "AccountId": AC4, "OwnerId": R3}],
+        campaigns=[{"Id": CP1, "Name": "Webinar", "ActualCost": 1_000}, {"Id": CP2, "Name": "Trade show"}],
+        campaign_members=[{"Id": uid("00v", n), "CampaignId": CP1, "CreatedDate": "2026-11-02T15:00:00Z", **who}
+                          for n, who in enumerate([{"LeadId": L1}, {"LeadId": L2}, {"LeadId": L3},
+                                                   {"ContactId": K1}, {"ContactId": K3}], start=1)],
+        named_accounts=[{"owner": "RITA@acme.com", "account": AC4[:15]}, {"owner": "raj two", "account": AC5}],
+        activities=[*tables["activities"], {"Id": A6, "OwnerId": R2, "WhoId": K4, **call},
+                    {"Id": A7, "OwnerId": R2, "WhatId": AC3, **call},
+                    {"Id": A8, "OwnerId": R2, "AccountId": AC5, **call}])
+
+
+def test_a_reps_share_holds_the_accounts_named_for_them_their_contacts_and_campaign_members():
+    full = prepare(org(**campaigns_floor()))
+    cut = access.restrict(full, frozenset({R1}))
+    mine = cut.org
+    # Accounts she owns, of her deals, naming her as ADR, or hers in the named-accounts file; not Rosa's AC5.
+    assert sorted(mine.accounts["Id"]) == [AC1, AC2, AC3, AC4]
+    # Contacts at those accounts, or hers wherever they are (K2 at AC5); not Rosa's K3 at AC5.
+    assert sorted(mine.contacts["Id"]) == [K1, K2, K4]
+    # Members among her leads (L1, L2 once hers) and contacts (K1); not Rosa's L3 nor K3.
+    assert sorted(mine.campaign_members["Id"]) == [uid("00v", 1), uid("00v", 2), uid("00v", 4)]
+    # Campaigns and the named-accounts file stay whole: cost is the campaign's, and the engine lists listed reps.
+    assert mine.campaigns.equals(full.org.campaigns) and mine.named_accounts.equals(full.org.named_accounts)
+    # Anyone's call on her accounts or their contacts touches them: Raj's calls on K4 and on AC3, not on AC5;
+    # counted, they still point at their records.
+    assert sorted(mine.activities["Id"]) == [A1, A2, A4, A6, A7]
+    counted = activity.details(cut.activities, mine.activities, ["Id", "WhoId", "WhatId"]).set_index("Id")
+    assert (counted.loc[A6, "WhoId"], counted.loc[A7, "WhatId"]) == (K4, AC3)
+    raj = access.restrict(full, frozenset({R2})).org  # the file names Raj by his full name, in lower case
+    assert raj.accounts["Id"].tolist() == [AC5] and sorted(raj.contacts["Id"]) == [K2, K3]
+
+
 def test_counted_activities_still_point_at_their_records_after_the_cut(facts):
     mine = access.restrict(facts, frozenset({R1}))
     shown = activity.details(mine.activities, mine.org.activities, ["Id", "Subject"])
