@@ -14,8 +14,11 @@ The input is a folder of Data Loader CSVs (API-name headers, 18-character ids, U
   owner (title rows, a merged owner column, subtotal and grand-total rows, footer lines), leads as a formatted
   report without groups, the others as "Details Only" sheets.
 
-ForecastingQuota has no standard report type, so it stays a Data Loader CSV in every form; goals.csv is
-copied unchanged; OpportunityFieldHistory and OpportunityPartner are copied as Data Loader CSVs too.
+ForecastingQuota has no standard report type, so it stays a Data Loader CSV in every form; goals.csv and
+named_accounts.csv are copied unchanged; OpportunityFieldHistory and OpportunityPartner are copied as Data Loader
+CSVs too. An object's report is written when the folder has its Data Loader file (Contact, Campaign and
+CampaignMember come only from orgs that use them), with the columns that file has (a report lists the fields the
+org has).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import csv
 import datetime as dt
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,6 +35,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from kpi.sources.files import OBJECTS
 from kpi.sources.labels import REPORT_LABELS
 
 ORG_NAME = "Brightpath Software"
@@ -39,9 +43,10 @@ CURRENCY = "USD"  # the org's one currency: Data Loader rows carry its code, rep
 GENERATED_BY = "Jane Doe"
 GENERATED_AT = dt.datetime(2026, 11, 25, 9, 14)
 AS_LOADED = ("ForecastingQuota.csv", "OpportunityFieldHistory.csv", "OpportunityPartner.csv",
-             "goals.csv")  # copied into every form
+             "goals.csv", "named_accounts.csv")  # copied into every form
 _ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z"
-_AMOUNTS = {"Opportunity.csv": "Amount", "ForecastingQuota.csv": "QuotaAmount"}
+_AMOUNTS = {"Opportunity.csv": "Amount", "ForecastingQuota.csv": "QuotaAmount", "Campaign.csv": "ActualCost"}
+_OWN_FILES = ("goals.csv", "named_accounts.csv")  # the dashboard's own files, not Salesforce's
 _FIELD_LABELS = {"Status": "Lead Status", "Owner": "Lead Owner"}  # a field-history report's 'Field / Event'
 _STANDARD_TIME = {"America/New_York": "Eastern Standard Time", "America/Los_Angeles": "Pacific Standard Time",
                   "America/Chicago": "Central Standard Time", "Europe/Berlin": "Central European Standard Time",
@@ -83,7 +88,7 @@ def normalise(folder: Path, zones: tuple[str, ...]) -> None:
     """Rewrite the Data Loader CSVs in `folder` to carry only what every form carries (see the module doc).
     `zones` are the time zones the reports will be written in."""
     for path in sorted(folder.glob("*.csv")):
-        if path.name == "goals.csv":
+        if path.name in _OWN_FILES:
             continue
         frame = read_loader_csv(path)
         for column in frame.columns:
@@ -91,7 +96,7 @@ def normalise(folder: Path, zones: tuple[str, ...]) -> None:
             if filled.any() and frame.loc[filled, column].str.fullmatch(_ISO).all():
                 floored = _utc(frame[column]).dt.floor("min")
                 frame[column] = _iso(_as_wall_clock_reads_back(floored, zones))
-        if path.name in _AMOUNTS:
+        if path.name in _AMOUNTS and _AMOUNTS[path.name] in frame:
             amount = _AMOUNTS[path.name]
             values = pd.to_numeric(frame[amount].replace("", None)).round(2)
             frame[amount] = values.map(lambda v: f"{v:.2f}", na_action="ignore").fillna("")
@@ -166,6 +171,7 @@ class Report:
 
 
 _U, _L, _H, _A, _O, _C = "users", "leads", "lead_history", "activities", "opportunities", "accounts"
+_K, _P, _M = "contacts", "campaigns", "campaign_members"
 REPORTS = (
     Report("User", "All Users", "report1700000000001", (
         _labelled(_U, "Id", "id"), _labelled(_U, "Name"), Column("Username", "Username", "text"),
@@ -177,7 +183,7 @@ REPORTS = (
         _labelled(_L, "OwnerId", "person"), _labelled(_L, "Status"), _labelled(_L, "LeadSource"),
         _labelled(_L, "CreatedDate", "datetime"), _labelled(_L, "IsConverted", "bool"),
         _labelled(_L, "ConvertedDate", "date"), _labelled(_L, "ConvertedOpportunityId", "id"),
-        _labelled(_L, "ConvertedAccountId", "id"),
+        _labelled(_L, "ConvertedAccountId", "id"), _labelled(_L, "Disqualified_Reason__c"),
         _labelled(_L, "MQL_Date__c", "date"),
         _labelled(_L, "SAL_Date__c", "date"), _labelled(_L, "SQL_Date__c", "date"))),
     Report("LeadHistory", "Lead History", "Lead History Report", (
@@ -185,8 +191,8 @@ REPORTS = (
         _labelled(_H, "NewValue"), _labelled(_H, "CreatedDate", "datetime"))),
     Report("Task", "Tasks and Calls", "report1700000000004", (
         _labelled(_A, "Id", "id"), _labelled(_A, "OwnerId", "person"), _labelled(_A, "WhoId", "id"),
-        _labelled(_A, "WhatId", "id"), _labelled(_A, "Subject"), _labelled(_A, "Type"),
-        _labelled(_A, "TaskSubtype"), _labelled(_A, "Status"), _labelled(_A, "IsClosed", "bool"),
+        _labelled(_A, "WhatId", "id"), _labelled(_A, "AccountId", "id"), _labelled(_A, "Subject"),
+        _labelled(_A, "Type"), _labelled(_A, "TaskSubtype"), _labelled(_A, "Status"), _labelled(_A, "IsClosed", "bool"),
         _labelled(_A, "ActivityDate", "date"), _labelled(_A, "CompletedDateTime", "datetime"),
         _labelled(_A, "CreatedDate", "datetime"))),
     Report("Event", "Meetings", "report1700000000005", (
@@ -201,12 +207,26 @@ REPORTS = (
         Column("Probability (%)", "Probability", "number"), _labelled(_O, "CloseDate", "date"),
         _labelled(_O, "CreatedDate", "datetime"), _labelled(_O, "IsClosed", "bool"), _labelled(_O, "IsWon", "bool"),
         _labelled(_O, "ForecastCategoryName"), _labelled(_O, "Type"), _labelled(_O, "LeadSource"),
-        _labelled(_O, "PartnerAccountId", "id"))),
+        _labelled(_O, "PartnerAccountId", "id"), _labelled(_O, "CampaignId", "id"))),
     Report("Account", "Accounts", "report1700000000007", (
         _labelled(_C, "Id", "id"), _labelled(_C, "Name"), _labelled(_C, "OwnerId", "person"), _labelled(_C, "Type"),
         Column("Industry", "Industry", "text"), Column("Employees", "NumberOfEmployees", "number"),
         _labelled(_C, "CreatedDate", "datetime"), _labelled(_C, "Partner_Recruited_Date__c", "date"),
         _labelled(_C, "Certification_Status__c"), _labelled(_C, "Certified_Date__c", "date"))),
+    Report("Contact", "Contacts & Accounts", "report1700000000008", (
+        _labelled(_K, "Id", "id"), _labelled(_K, "Name"), _labelled(_K, "AccountId", "id"),
+        _labelled(_K, "OwnerId", "person"), Column("Email", "Email", "text"), Column("Title", "Title", "text"),
+        _labelled(_K, "CreatedDate", "datetime"))),
+    Report("Campaign", "Campaigns", "report1700000000009", (
+        _labelled(_P, "Id", "id"), _labelled(_P, "Name"), _labelled(_P, "Type"), _labelled(_P, "Status"),
+        _labelled(_P, "StartDate", "date"), _labelled(_P, "EndDate", "date"), _labelled(_P, "ActualCost", "money"),
+        Column("Budgeted Cost", "BudgetedCost", "money"), _labelled(_P, "OwnerId", "person"),
+        _labelled(_P, "CreatedDate", "datetime"))),
+    Report("CampaignMember", "Campaign Members", "report1700000000010", (
+        Column("Campaign Name", "CampaignName", "text"), _labelled(_M, "CampaignId", "id"),
+        _labelled(_M, "Id", "id"), _labelled(_M, "LeadId", "id"), _labelled(_M, "ContactId", "id"),
+        _labelled(_M, "Status"), _labelled(_M, "HasResponded", "bool"), _labelled(_M, "FirstRespondedDate", "date"),
+        _labelled(_M, "CreatedDate", "datetime"))),
 )
 
 
@@ -219,28 +239,48 @@ def _zone_label(zone: str) -> str:
     return f"(GMT{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}) {name} ({zone})"
 
 
+def reports_of(folder: Path) -> tuple[Report, ...]:
+    """The reports of the objects whose Data Loader file the folder has (see the module doc)."""
+    return tuple(report for report in REPORTS if (folder / f"{report.obj}.csv").is_file())
+
+
+def _full_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """A report's full name from FirstName and LastName, where the Data Loader file has no Name."""
+    if "Name" in frame or "LastName" not in frame:
+        return frame
+    return frame.assign(Name=(frame.get("FirstName", "") + " " + frame["LastName"]).str.strip())
+
+
 def report_frames(folder: Path) -> dict[str, pd.DataFrame]:
     """Per object, the report's columns under their labels, typed: date-times as UTC instants, dates as
     dates, amounts as floats, checkboxes as bools, people, queues and roles by name, ids 15 characters."""
-    loader = {report.obj: read_loader_csv(folder / f"{report.obj}.csv") for report in REPORTS}
+    reports = reports_of(folder)
+    loader = {report.obj: _full_names(read_loader_csv(folder / f"{report.obj}.csv")) for report in reports}
     users = loader["User"]
     users_by_id = dict(zip(users["Id"], users["Name"]))
     people = users_by_id | queue_names(loader["LeadHistory"])
     user_roles = read_loader_csv(folder / "UserRole.csv")
     roles = dict(zip(user_roles["Id"], user_roles["Name"]))
-    loader["Lead"]["Name"] = (loader["Lead"]["FirstName"] + " " + loader["Lead"]["LastName"]).str.strip()
     history = loader["LeadHistory"]
     history = history.loc[history["DataType"] != "EntityId"]  # a report shows the name rows
     if history.duplicated(["LeadId", "CreatedDate"]).any():  # minutes only: their order would be lost
         raise ValueError("LeadHistory: two changes of one lead in one minute; a report cannot order them")
     loader["LeadHistory"] = history.iloc[::-1]  # newest first, as a field-history report sorts by Edit Date
+    if "CampaignMember" in loader and "Campaign" in loader:  # a members report names each member's campaign
+        names = dict(zip(loader["Campaign"]["Id"], loader["Campaign"]["Name"]))
+        loader["CampaignMember"]["CampaignName"] = loader["CampaignMember"]["CampaignId"].map(names).fillna("")
     frames = {}
-    for report in REPORTS:
+    for report in reports:
         source = loader[report.obj]
         frames[report.obj] = pd.DataFrame({
             c.label: _typed(source[c.source], c.kind, people, roles, f"{report.obj}.{c.source}")
-            for c in report.columns}).reset_index(drop=True)
+            for c in report.columns if c.source in source}).reset_index(drop=True)
     return frames
+
+
+def _as_shown(report: Report, frame: pd.DataFrame) -> Report:
+    """The report with the columns its frame has (those of the fields the org has)."""
+    return replace(report, columns=tuple(c for c in report.columns if c.label in frame))
 
 
 def _typed(cells: pd.Series, kind: str, people: dict, roles: dict, where: str) -> pd.Series:
@@ -314,15 +354,13 @@ def _footer(title: str, locale: Locale) -> list[str]:
 
 def _text_cells(frame: pd.DataFrame, report: Report, locale: Locale) -> pd.DataFrame:
     """The report's cells as the locale prints them ('' for empty)."""
-    out = {}
+    out, days = {}, []
     for column in report.columns:
         values = frame[column.label]
         if column.kind in ("datetime", "date"):
             wall = values.dt.tz_convert(locale.zone).dt.tz_localize(None) if column.kind == "datetime" else values
             text = (locale.time if column.kind == "datetime" else locale.date)(wall)
-            if locale.day_first and wall.notna().any() and not (wall.dt.day > 12).any():
-                raise ValueError(f"{report.obj}: every '{column.label}' has a day <= 12, so the file reads "
-                                 "month-first (the documented rule); a day-first test needs a day > 12 per column")
+            days.append(wall.dt.day.dropna())
         elif column.kind == "money":
             text = values.map(locale.money, na_action="ignore")
         elif column.kind == "bool":
@@ -332,6 +370,10 @@ def _text_cells(frame: pd.DataFrame, report: Report, locale: Locale) -> pd.DataF
         else:
             text = values
         out[column.label] = pd.Series(text, index=frame.index).where(values.notna(), "").astype(object)
+    days = pd.concat(days) if days else pd.Series(dtype=float)
+    if locale.day_first and len(days) and not (days > 12).any():  # the loader decides the order once per file
+        raise ValueError(f"{report.obj}: every date has a day <= 12, so the file reads month-first (the documented "
+                         "rule); a day-first test needs a day > 12 in each report")
     return pd.DataFrame(out)
 
 
@@ -339,7 +381,8 @@ def write_report_csvs(source: Path, out: Path, locale: Locale) -> None:
     """Each object as a report's 'Export Details' CSV in `out` (see the module doc)."""
     out.mkdir(parents=True, exist_ok=True)
     frames = report_frames(source)
-    for report in REPORTS:
+    for report in reports_of(source):
+        report = _as_shown(report, frames[report.obj])
         cells = _text_cells(frames[report.obj], report, locale)
         with (out / f"{report.file}.csv").open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
@@ -351,7 +394,7 @@ def write_report_csvs(source: Path, out: Path, locale: Locale) -> None:
 
 
 def _copy_as_loaded(source: Path, out: Path) -> None:
-    for name in AS_LOADED:  # no report type for quotas; goals are the dashboard's own file
+    for name in AS_LOADED:  # no report type for quotas; goals and named accounts are the dashboard's own files
         if (source / name).is_file():
             shutil.copyfile(source / name, out / name)
 
@@ -445,15 +488,16 @@ def _grouped(sheet, cells: pd.DataFrame, report: Report, group: str, total: str)
 
 def write_report_workbooks(source: Path, out: Path, zone: str) -> None:
     """Each object as a report's .xlsx in `out`, date-times as wall clock in `zone` (see the module doc).
-    Amounts are number cells, so the opportunity report carries its currency column."""
+    Amounts are number cells, so a report with amounts (opportunities, campaigns) carries its currency column."""
     out.mkdir(parents=True, exist_ok=True)
     frames = report_frames(source)
-    for report in REPORTS:
+    for report in reports_of(source):
         frame = frames[report.obj]
-        if report.obj == "Opportunity":
-            label = REPORT_LABELS[_O]["CurrencyIsoCode"][0]
-            report = Report(report.obj, report.title, report.file,
-                            (*report.columns, Column(label, "CurrencyIsoCode", "text")))
+        report = _as_shown(report, frame)
+        labels = REPORT_LABELS[OBJECTS[report.obj].table]
+        if any(c.kind == "money" for c in report.columns) and "CurrencyIsoCode" in labels:
+            label = labels["CurrencyIsoCode"][0]
+            report = replace(report, columns=(*report.columns, Column(label, "CurrencyIsoCode", "text")))
             frame = frame.assign(**{label: CURRENCY})
         cells = _cell_values(frame, report, zone)
         book = openpyxl.Workbook()
