@@ -173,6 +173,23 @@ def test_goals_are_replaced_whole_and_tables_not_delivered_stay(tmp_path):
     assert tables["opportunities"]["Id"].tolist() == [uid("006", 1)]
 
 
+def test_named_accounts_are_replaced_whole_and_campaign_members_upsert_by_id(tmp_path):
+    member = {"Id": uid("00v", 1), "CampaignId": uid("701", 1), "LeadId": uid("00Q", 1),
+              "CreatedDate": "2026-11-02T09:00:00Z"}
+    store = Store(tmp_path)
+    commit(store, named_accounts=rows("named_accounts", {"owner": "ann@acme.com", "account": uid("001", 1)},
+                                      {"owner": "ann@acme.com", "account": uid("001", 2)}),
+           campaign_members=rows("campaign_members", member, {**member, "Id": uid("00v", 2)}))
+    # A new file is the whole list (like goals); a member that responded replaces its row, the other stays.
+    commit(store, named_accounts=rows("named_accounts", {"owner": "bo@acme.com", "account": uid("001", 3)}),
+           campaign_members=rows("campaign_members", {**member, "HasResponded": True, "Status": "Responded"}))
+    tables = store.tables()
+    assert tables["named_accounts"].values.tolist() == [["bo@acme.com", uid("001", 3)]]
+    members = tables["campaign_members"]
+    assert members[["Id", "HasResponded", "Status"]].fillna("").values.tolist() == [
+        [uid("00v", 1), True, "Responded"], [uid("00v", 2), False, ""]]
+
+
 def test_imports_are_logged_and_history_keeps_every_delivered_version(tmp_path):
     store = Store(tmp_path)
     csv = FileRecord("Opportunity.csv", "Opportunity", "opportunities", 2, 1, "2026-11-01", "2026-12-01")
