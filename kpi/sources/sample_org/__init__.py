@@ -1,8 +1,8 @@
 """A seeded, deterministic sample Salesforce org: an inside-sales floor written as Data Loader-style CSV files.
 
 `write_sample_org(folder, OrgShape(), seed)` writes User, UserRole, Account, Lead, LeadHistory, Task, Event,
-Opportunity, OpportunityFieldHistory, OpportunityPartner and ForecastingQuota CSV files (API-name headers) and a
-goals.csv.
+Opportunity, OpportunityFieldHistory, OpportunityPartner, ForecastingQuota, Contact, Campaign and CampaignMember
+CSV files (API-name headers) and a goals.csv.
 Same shape and seed give byte-identical files. Everything is vectorised with numpy / pandas; the only
 Python loops run over people, quarters, event kinds or id digits, never over records.
 
@@ -39,15 +39,41 @@ How the org behaves (the facts the KPI engine is exercised with):
   'SAL' / 'Sales Accepted', 'SQL', 'Closed - Converted', 'Closed - Not Converted', 'Recycled'.
   Queues 'Inbound Lead Queue' and 'Partner Lead Queue'. LeadHistory starts at `history_start` (midnight
   America/Los_Angeles): leads created before it have no history rows at all.
+- Contacts and named accounts (`prospecting`): 1-3 contacts at each customer and partner account (owned by the
+  account's owner) and at each named account. Each active ADR has 12-20 named accounts ('Prospect' accounts owned
+  by an SMB or mid-market rep or the VP, Account.Named_ADR__c = the ADR) and works them outbound: completed calls
+  and emails on a contact (WhoId), the account (WhatId, AccountId) on days they worked in the 58 days to the
+  anchor, in business hours. As of the anchor ~70% of ADR 1's named accounts were touched in the last 30 days,
+  falling to ~30% for the last active ADR; some were touched only before that, some never. Task.AccountId is set
+  on every task as Salesforce sets it (WhatId account, the WhatId opportunity's account, or the WhoId contact's;
+  empty on tasks on leads).
+- Campaigns (`campaigns`): eleven over the data's last three fiscal quarters (email nurtures, content
+  syndications, webinars, a 'Trade Show' and a 'Conference'); events cost the most, one nurture cost 0 and the
+  running one has no ActualCost. Leads a campaign made (by LeadSource: Webinar, Trade Show, Content Download)
+  join it when created and responded then; recycled leads join the running nurture ('Sent'), those re-qualified
+  during it responded; customer contacts are invited to webinars and events. About a third of the members
+  responded. Touched responders were touched at their ADR's speed (some within the 1-hour SLA, most later); each
+  active ADR has a few responders nobody has called or emailed since responding (their queue). People from two
+  partners recruited within 90 days after the trade show, and one after the conference, attended them (contacts
+  at the partner accounts): the events recruited those partners. Opportunity.CampaignId: a converted lead's
+  last campaign before conversion, and a few deals sourced by those partners or opened after an event.
+- The lead process: every 'Closed - Not Converted' lead has a Lead.Disqualified_Reason__c ('No budget', 'No
+  response', 'Competitor', 'Not a fit', 'Duplicate'). Of the leads qualified out in the anchor's quarter, many
+  were closed too early (fewer than 6 calls and emails, or fewer than 10 business days since the first touch),
+  the rest met that cadence: both come from the funnel's own closings, nothing was changed for them.
 - Times: activities run through the end of the anchor day in the owner's time zone; every other record and
   history row is created no later than the anchor day 23:59:59 UTC.
 
 The parts, run in this order on one shared `core.OrgState`: `people`, `leads` (with `lead_owners`), `deals`,
-`deal_history`, `activities`, then `partners` (the partner programme: added last, from its own random stream,
-so it changes nothing the others made but Account.Type of two partners and, where a team won nothing through a
-reseller or a service provider in one of the last two quarters, the partner of one won deal); then `tables` and
-`goals` turn the arrays into CSV frames. `vocabulary` holds the
-names and codes, `clock` the calendar, time zones and date formats, `arrays` the shared vectorised helpers.
+`deal_history`, `activities`, then `partners` (the partner programme: added after those, from its own random
+stream, so it changes nothing the others made but Account.Type of two partners and, where a team won nothing
+through a reseller or a service provider in one of the last two quarters, the partner of one won deal), then
+`prospecting` and `campaigns` (added last, each from its own random stream: they change no record or value made
+before them, only add records, files and columns; their only effect on earlier figures is the ADRs' outbound
+calls and emails, which add to ADR activity counts); then `tables`, `goals` and the table functions of
+`prospecting` and `campaigns` turn the arrays into CSV frames (goals.csv is set from the activities made before
+the outbound ones, so its targets do not move). `vocabulary` holds the names and codes, `clock` the calendar, time
+zones and date formats, `arrays` the shared vectorised helpers.
 """
 
 from __future__ import annotations
@@ -59,6 +85,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.sources.sample_org.activities import activity_tables
+from kpi.sources.sample_org.campaigns import add_campaigns, campaign_member_table, campaign_table
 from kpi.sources.sample_org.core import OrgState
 from kpi.sources.sample_org.deal_history import add_deal_history
 from kpi.sources.sample_org.deals import add_deals
@@ -66,6 +93,7 @@ from kpi.sources.sample_org.goals import goals_table, quota_table
 from kpi.sources.sample_org.leads import add_leads
 from kpi.sources.sample_org.partners import add_partner_programme
 from kpi.sources.sample_org.people import add_people
+from kpi.sources.sample_org.prospecting import add_prospecting, contact_table, task_table
 from kpi.sources.sample_org.tables import (account_table, lead_history_table, lead_table,
                                            opportunity_history_table, opportunity_partner_table, opportunity_table,
                                            role_table, user_table)
@@ -135,18 +163,23 @@ def _build(shape: OrgShape, seed: int) -> dict[str, pd.DataFrame]:
     add_deals(org)
     add_deal_history(org)
     tasks, events = activity_tables(org)
-    add_partner_programme(org)  # last, from its own stream: it changes none of the values above
+    add_partner_programme(org)  # from its own stream: it changes none of the values above
+    add_prospecting(org)  # from their own streams too: they only add records and columns
+    add_campaigns(org)
     return {
         "User.csv": user_table(org),
         "UserRole.csv": role_table(),
         "Account.csv": account_table(org),
         "Lead.csv": lead_table(org),
         "LeadHistory.csv": lead_history_table(org),
-        "Task.csv": tasks,
+        "Task.csv": task_table(org, tasks),
         "Event.csv": events,
         "Opportunity.csv": opportunity_table(org),
         "OpportunityFieldHistory.csv": opportunity_history_table(org),
         "OpportunityPartner.csv": opportunity_partner_table(org),
         "ForecastingQuota.csv": quota_table(org),
+        "Contact.csv": contact_table(org),
+        "Campaign.csv": campaign_table(org),
+        "CampaignMember.csv": campaign_member_table(org),
         "goals.csv": goals_table(org),
     }

@@ -184,6 +184,10 @@ def _task_table(org: OrgState, completed) -> pd.DataFrame:
     activity_day = np.where(opened, np.concatenate([np.zeros(n_done), op_due]), org.local_day(done_t, tz))
     status = np.where(opened, np.where(rng.random(n) < 0.65, "Not Started", "In Progress"), "Completed")
     done_ce = (k == CALL) | (k == EMAIL)
+    # The calls and emails on leads, timed as the engine times a touch (CompletedDateTime, else CreatedDate), for
+    # the campaign members added later (`campaigns`), which must not change what is already here.
+    on_lead = done_ce & (lead >= 0)
+    org.lead_touches = dict(lead=lead[on_lead], t=np.where(has_completed, completed, created)[on_lead])
     org.completed_activities["owner"].append(owner[done_ce])
     org.completed_activities["day"].append(activity_day[done_ce].astype(np.int64))
     ids, order = ids_in_order("00T", created, 90_000_000, owner)

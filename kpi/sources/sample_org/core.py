@@ -24,7 +24,7 @@ class OrgState:
 
     # One random stream per part, so a change in one part leaves the others' draws alone.
     SECTIONS = {"users": 1, "leads": 2, "opps": 3, "calibrate": 4, "slots": 5, "tasks": 6, "events": 7,
-                "quotas": 8, "partners": 9, "plan": 10}
+                "quotas": 8, "partners": 9, "plan": 10, "prospects": 11, "campaigns": 12}
 
     def __init__(self, shape: OrgShape, seed: int):
         self.shape = shape

@@ -1,5 +1,6 @@
-"""The org's arrays as the CSV frames of User, UserRole, Account, Lead, LeadHistory, Opportunity,
-OpportunityFieldHistory and OpportunityPartner (API-name headers, Salesforce text for dates, booleans and ids)."""
+"""The org's arrays as the CSV frames of User, UserRole, Account (the named accounts last), Lead, LeadHistory,
+Opportunity, OpportunityFieldHistory and OpportunityPartner (API-name headers, Salesforce text for dates, booleans
+and ids)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import pandas as pd
 
 from kpi.ids import make_ids
 from kpi.sources.sample_org.arrays import bool_text, cat, ids_in_order
+from kpi.sources.sample_org.campaigns import opportunity_campaign_ids
 from kpi.sources.sample_org.clock import TZ_NAMES, fmt_date, fmt_datetime
 from kpi.sources.sample_org.core import OrgState
 from kpi.sources.sample_org.lead_owners import owner_at
+from kpi.sources.sample_org.prospecting import named_account_table
 from kpi.sources.sample_org.vocabulary import (ADR, FORECAST, INDUSTRIES, LEAD_SOURCES, MM, NB, OPP_TYPES,
                                                PROBABILITY, QUEUES, ROLE_NAMES, ROLE_PARENTS, SMB, STAGES,
                                                STATUSES, TEAM_NAMES, UPG)
@@ -58,8 +61,9 @@ def account_table(org: OrgState) -> pd.DataFrame:
         "Type": a["type"], "Industry": np.array(INDUSTRIES, dtype=object)[a["industry"].astype(np.int64)],
         "NumberOfEmployees": a["employees"].astype(np.int64), "CreatedDate": fmt_datetime(a["created"].astype(float)),
         "Partner_Recruited_Date__c": fmt_date(org.partner["recruited"]),
-        "Certification_Status__c": org.partner["status"], "Certified_Date__c": fmt_date(org.partner["certified"])})
-    return frame.iloc[order].reset_index(drop=True)
+        "Certification_Status__c": org.partner["status"], "Certified_Date__c": fmt_date(org.partner["certified"]),
+        "Named_ADR__c": ""})
+    return pd.concat([frame.iloc[order], named_account_table(org)], ignore_index=True)
 
 
 def _owner_ids(org: OrgState, owner):
@@ -89,7 +93,7 @@ def lead_table(org: OrgState) -> pd.DataFrame:
         "ConvertedOpportunityId": np.where(conv & (deal_of_lead >= 0),
                                            org.deal_ids[np.maximum(deal_of_lead, 0)], ""),
         "MQL_Date__c": fmt_date(org.mql_day), "SAL_Date__c": fmt_date(org.sal_day),
-        "SQL_Date__c": fmt_date(org.sql_day)})
+        "SQL_Date__c": fmt_date(org.sql_day), "Disqualified_Reason__c": org.lead_reason})
 
 
 def lead_history_table(org: OrgState) -> pd.DataFrame:
@@ -139,7 +143,8 @@ def opportunity_table(org: OrgState) -> pd.DataFrame:
         "CreatedDate": fmt_datetime(d["created"]), "IsClosed": bool_text(d["closed"]),
         "IsWon": bool_text(d["closed"] & d["won"]), "ForecastCategoryName": FORECAST[stage],
         "Type": np.array(OPP_TYPES, dtype=object)[d["typ"]], "LeadSource": d["source"],
-        "PartnerAccountId": np.where(org.deal_partner >= 0, org.account_ids[np.maximum(org.deal_partner, 0)], "")})
+        "PartnerAccountId": np.where(org.deal_partner >= 0, org.account_ids[np.maximum(org.deal_partner, 0)], ""),
+        "CampaignId": opportunity_campaign_ids(org)})
     assert len(frame) == n
     return frame.iloc[order].reset_index(drop=True)
 

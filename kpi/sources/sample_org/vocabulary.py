@@ -122,3 +122,9 @@ def companies(rng, n) -> tuple[np.ndarray, np.ndarray]:
                           ascii_names(COMPANY_PREFIXES)[pre])
     domain = cat(head_ascii, ascii_names(COMPANY_CORES)[core], np.where(rng.random(n) < 0.8, ".com", ".io"))
     return name, domain
+
+CONTACT_TITLES = ("CEO", "COO", "CFO", "VP Operations", "VP Sales", "Head of IT", "IT Manager", "Office Manager",
+                  "Operations Director", "Procurement Lead", "Practice Manager", "Owner")
+OUTBOUND_CALL_SUBJECTS = ("Prospecting call", "Cold call - left voicemail", "Call: intro to decision maker",
+                          "Outbound call")
+OUTBOUND_EMAIL_SUBJECTS = ("Email: Intro", "Email: Case study", "Email: Quick question", "Email: Following up")

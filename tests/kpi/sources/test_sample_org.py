@@ -19,40 +19,49 @@ Q4_END = pd.Timestamp("2026-12-31")
 ELAPSED = 39 / 66  # business days Oct 1 - Nov 24 over Oct 1 - Dec 31
 FILES = ("User.csv", "UserRole.csv", "Account.csv", "Lead.csv", "LeadHistory.csv", "Task.csv", "Event.csv",
          "Opportunity.csv", "OpportunityFieldHistory.csv", "OpportunityPartner.csv", "ForecastingQuota.csv",
-         "goals.csv")
+         "Contact.csv", "Campaign.csv", "CampaignMember.csv", "goals.csv")
 HEADERS = {
     "User.csv": "Id,Username,FirstName,LastName,Name,Email,IsActive,UserType,UserRoleId,ManagerId,Department,Title,"
                 "TimeZoneSidKey,CreatedDate",
     "UserRole.csv": "Id,Name,ParentRoleId",
     "Account.csv": "Id,Name,OwnerId,Type,Industry,NumberOfEmployees,CreatedDate,Partner_Recruited_Date__c,"
-                   "Certification_Status__c,Certified_Date__c",
+                   "Certification_Status__c,Certified_Date__c,Named_ADR__c",
     "Lead.csv": "Id,FirstName,LastName,Company,Email,OwnerId,Status,LeadSource,CreatedDate,IsConverted,ConvertedDate,"
-                "ConvertedAccountId,ConvertedOpportunityId,MQL_Date__c,SAL_Date__c,SQL_Date__c",
+                "ConvertedAccountId,ConvertedOpportunityId,MQL_Date__c,SAL_Date__c,SQL_Date__c,"
+                "Disqualified_Reason__c",
     "LeadHistory.csv": "Id,LeadId,Field,DataType,OldValue,NewValue,CreatedDate,CreatedById",
     "Task.csv": "Id,OwnerId,WhoId,WhatId,Subject,Type,TaskSubtype,Status,IsClosed,ActivityDate,CompletedDateTime,"
-                "CreatedDate",
+                "CreatedDate,AccountId",
     "Event.csv": "Id,OwnerId,WhoId,WhatId,Subject,Type,StartDateTime,EndDateTime,DurationInMinutes,ActivityDate,"
                  "CreatedDate",
     "Opportunity.csv": "Id,Name,AccountId,OwnerId,StageName,Amount,Probability,CloseDate,CreatedDate,IsClosed,IsWon,"
-                       "ForecastCategoryName,Type,LeadSource,PartnerAccountId",
+                       "ForecastCategoryName,Type,LeadSource,PartnerAccountId,CampaignId",
     "OpportunityFieldHistory.csv": "Id,OpportunityId,Field,DataType,OldValue,NewValue,CreatedDate",
     "OpportunityPartner.csv": "Id,OpportunityId,AccountToId,Role,IsPrimary,CreatedDate",
     "ForecastingQuota.csv": "Id,QuotaOwnerId,StartDate,QuotaAmount,QuotaQuantity,IsQuantity,PeriodId",
+    "Contact.csv": "Id,AccountId,OwnerId,FirstName,LastName,Name,Email,Title,CreatedDate",
+    "Campaign.csv": "Id,Name,Type,Status,StartDate,EndDate,ActualCost,OwnerId,IsActive,CreatedDate",
+    "CampaignMember.csv": "Id,CampaignId,LeadId,ContactId,Status,HasResponded,FirstRespondedDate,CreatedDate",
     "goals.csv": "owner,metric,period,target,channel,quarter",
 }
 ID_COLUMNS = {  # file -> {column: allowed key prefixes}
     "User.csv": {"Id": {"005"}, "UserRoleId": {"00E"}, "ManagerId": {"005"}},
     "UserRole.csv": {"Id": {"00E"}, "ParentRoleId": {"00E"}},
-    "Account.csv": {"Id": {"001"}, "OwnerId": {"005"}},
+    "Account.csv": {"Id": {"001"}, "OwnerId": {"005"}, "Named_ADR__c": {"005"}},
     "Lead.csv": {"Id": {"00Q"}, "OwnerId": {"005", "00G"}, "ConvertedAccountId": {"001"},
                  "ConvertedOpportunityId": {"006"}},
     "LeadHistory.csv": {"Id": {"017"}, "LeadId": {"00Q"}, "CreatedById": {"005"}},
-    "Task.csv": {"Id": {"00T"}, "OwnerId": {"005"}, "WhoId": {"00Q"}, "WhatId": {"001", "006"}},
+    "Task.csv": {"Id": {"00T"}, "OwnerId": {"005"}, "WhoId": {"00Q", "003"}, "WhatId": {"001", "006"},
+                 "AccountId": {"001"}},
     "Event.csv": {"Id": {"00U"}, "OwnerId": {"005"}, "WhoId": {"00Q"}, "WhatId": {"001", "006"}},
-    "Opportunity.csv": {"Id": {"006"}, "AccountId": {"001"}, "OwnerId": {"005"}, "PartnerAccountId": {"001"}},
+    "Opportunity.csv": {"Id": {"006"}, "AccountId": {"001"}, "OwnerId": {"005"}, "PartnerAccountId": {"001"},
+                        "CampaignId": {"701"}},
     "OpportunityFieldHistory.csv": {"Id": {"017"}, "OpportunityId": {"006"}},
     "OpportunityPartner.csv": {"Id": {"00J"}, "OpportunityId": {"006"}, "AccountToId": {"001"}},
     "ForecastingQuota.csv": {"Id": {"0J9"}, "QuotaOwnerId": {"005"}, "PeriodId": {"026"}},
+    "Contact.csv": {"Id": {"003"}, "AccountId": {"001"}, "OwnerId": {"005"}},
+    "Campaign.csv": {"Id": {"701"}, "OwnerId": {"005"}},
+    "CampaignMember.csv": {"Id": {"00v"}, "CampaignId": {"701"}, "LeadId": {"00Q"}, "ContactId": {"003"}},
 }
 
 
@@ -178,12 +187,24 @@ def test_every_id_column_holds_18_character_ids_with_the_right_suffix_and_prefix
 
 
 def test_references_point_at_records_that_exist(org):
-    users, leads, opps, accounts = (set(org[n].Id) for n in ("User", "Lead", "Opportunity", "Account"))
+    users, leads, opps, accounts, contacts, campaigns = (
+        set(org[n].Id) for n in ("User", "Lead", "Opportunity", "Account", "Contact", "Campaign"))
     tasks, events = org["Task"], org["Event"]
     for frame in (tasks, events):
         assert set(frame.OwnerId) <= users
-        assert set(frame.WhoId[frame.WhoId != ""]) <= leads
+        assert set(frame.WhoId[frame.WhoId != ""]) <= leads | (contacts if frame is tasks else set())
         assert set(frame.WhatId[frame.WhatId != ""]) <= opps | accounts
+    assert set(tasks.AccountId[tasks.AccountId != ""]) <= accounts
+    assert set(org["Contact"].AccountId) <= accounts and set(org["Contact"].OwnerId) <= users
+    assert set(org["Campaign"].OwnerId) <= users
+    members = org["CampaignMember"]
+    assert set(members.CampaignId) <= campaigns
+    assert set(members.LeadId[members.LeadId != ""]) <= leads
+    assert set(members.ContactId[members.ContactId != ""]) <= contacts
+    assert ((members.LeadId == "") != (members.ContactId == "")).all()  # a lead or a contact, never both
+    assert set(org["Opportunity"].CampaignId[org["Opportunity"].CampaignId != ""]) <= campaigns
+    named = org["Account"].Named_ADR__c
+    assert set(named[named != ""]) <= users
     assert set(org["Opportunity"].AccountId) <= accounts
     assert set(org["Opportunity"].OwnerId) | set(org["Account"].OwnerId) <= users
     converted = org["Lead"][org["Lead"].IsConverted == "true"]
@@ -306,7 +327,8 @@ def test_nothing_is_done_or_created_after_the_anchor_day(org, users, completed):
     events = org["Event"]
     for column in ("StartDateTime", "EndDateTime", "CreatedDate"):
         assert _local(_utc(events[column]), events.OwnerId, users).max().floor("D") <= ANCHOR
-    for name in ("Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory", "Account"):
+    for name in ("Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory", "Account", "Contact", "Campaign",
+                 "CampaignMember"):
         assert _utc(org[name].CreatedDate).max() <= DATA_END_UTC, name
 
 
@@ -679,3 +701,226 @@ def test_goals_file_sets_targets_by_everyone_role_email_and_id(org, users, compl
         hit_rates.append((per_day >= goal).mean())
     assert sum(rate >= 0.6 for rate in hit_rates) >= 5
     assert sum(rate < 0.6 for rate in hit_rates) >= 1
+
+
+# ------------------------------------------------------------------------------------------ campaigns (issue 11)
+EVENT_TYPES = ("Trade Show", "Conference")
+NEW_YORK = "America/New_York"
+
+
+@pytest.fixture(scope="module")
+def touches(completed) -> pd.DataFrame:
+    """Completed calls and emails with their moment (CompletedDateTime, else CreatedDate) and local day."""
+    found = completed[completed.kind.isin(["call", "email"])]
+    return found.assign(t=found.when.fillna(_utc(found.CreatedDate)))[["Id", "OwnerId", "WhoId", "WhatId",
+                                                                        "AccountId", "t", "day", "local"]]
+
+
+def _zone_start(days: pd.Series, owners: pd.Series, users: pd.DataFrame) -> pd.Series:
+    """00:00 of each day in its owner's zone (a queue's: New York), as UTC."""
+    zones = owners.map(users.TimeZoneSidKey).fillna(NEW_YORK)
+    out = pd.Series(pd.NaT, index=days.index, dtype="datetime64[ns, UTC]")
+    for zone in zones.unique():
+        m = zones == zone
+        out[m] = pd.to_datetime(days[m]).dt.tz_localize(zone).dt.tz_convert("UTC")
+    return out
+
+
+@pytest.fixture(scope="module")
+def responders(org, users, touches) -> pd.DataFrame:
+    """Lead responders with their response moment (the member's CreatedDate, or 00:00 of FirstRespondedDate in
+    the lead owner's zone when later), the lead's current owner and status, and their first call or email at or
+    after that moment (NaT: untouched)."""
+    members = org["CampaignMember"]
+    leads = org["Lead"].set_index("Id")
+    found = members[(members.HasResponded == "true") & (members.LeadId != "")].copy()
+    found["owner"] = found.LeadId.map(leads.OwnerId)
+    found["moment"] = np.maximum(_utc(found.CreatedDate), _zone_start(found.FirstRespondedDate, found.owner, users))
+    pairs = found[["Id", "LeadId", "moment"]].merge(touches[["WhoId", "t"]], left_on="LeadId", right_on="WhoId")
+    first = pairs[pairs.t >= pairs.moment].groupby("Id").t.min()
+    found["touch"] = found.Id.map(first)
+    found["open"] = (found.LeadId.map(leads.IsConverted) == "false") & (
+        found.LeadId.map(leads.Status) != "Closed - Not Converted")
+    return found
+
+
+def test_campaigns_run_over_the_last_three_quarters_with_two_events(org, users):
+    campaigns = org["Campaign"]
+    assert 9 <= len(campaigns) <= 12 and campaigns.Name.is_unique
+    assert set(campaigns.Type) == {"Email", "Content Syndication", "Webinar", "Trade Show", "Conference"}
+    events = campaigns[campaigns.Type.isin(EVENT_TYPES)]
+    assert sorted(events.Type) == ["Conference", "Trade Show"]  # two events, one of each
+    start, end = pd.to_datetime(campaigns.StartDate), pd.to_datetime(campaigns.EndDate)
+    assert (start >= pd.Timestamp("2026-04-01")).all() and (end <= Q4_END).all() and (start <= end).all()
+    for first in (pd.Timestamp("2026-04-01"), pd.Timestamp("2026-07-01"), Q4_START):  # every quarter has some
+        assert start.between(first, first + pd.offsets.QuarterEnd(0)).sum() >= 3
+    assert (_utc(campaigns.CreatedDate).dt.tz_localize(None).dt.floor("D") < start).all()
+    status = np.select([end < ANCHOR, start <= ANCHOR], ["Completed", "In Progress"], "Planned")
+    assert (campaigns.Status == status).all()
+    owners = campaigns.OwnerId.map(users.Name.where(users.Name == "Marketing Ops", users.Title))
+    assert set(owners) <= {"Marketing Ops", "VP Inside Sales", "ADR Manager", "SMB Manager", "Mid-Market Manager"}
+    assert set(events.OwnerId.map(users.Title)) <= {"VP Inside Sales", "SMB Manager", "ADR Manager"}
+    cost = campaigns.ActualCost.replace("", None).astype(float)
+    assert cost.isna().sum() == 1 and (cost == 0).sum() == 1  # one without ActualCost, one that cost nothing
+    assert cost[campaigns.Type.isin(EVENT_TYPES)].min() > cost[~campaigns.Type.isin(EVENT_TYPES)].max()
+
+
+def test_campaign_members_respond_at_a_realistic_rate(org, users):
+    members, leads, campaigns = org["CampaignMember"], org["Lead"].set_index("Id"), org["Campaign"].set_index("Id")
+    assert 2_000 <= len(members) <= 5_000
+    assert (members.LeadId != "").sum() >= 1_500 and (members.ContactId != "").sum() >= 50
+    responded = members.HasResponded == "true"
+    assert 0.3 <= responded.mean() <= 0.6
+    responded_on = members.FirstRespondedDate
+    assert (responded_on[responded] != "").all() and (responded_on[~responded] == "").all()
+    assert set(members.Status) == {"Sent", "Responded", "Attended", "Registered"}
+    assert not (responded & (members.Status == "Sent")).any() and (members.Status[~responded] != "Responded").all()
+    created = _utc(members.CreatedDate)
+    assert (pd.to_datetime(members.FirstRespondedDate[responded]) <= ANCHOR).all()
+    assert (pd.to_datetime(members.FirstRespondedDate[responded])
+            >= created[responded].dt.tz_localize(None).dt.floor("D") - pd.Timedelta(days=1)).all()
+    # A lead a campaign made joins it when created: member and lead were created at the same moment, and the
+    # lead's source is the campaign's kind.
+    on_lead = members[members.LeadId != ""]
+    at_creation = on_lead[on_lead.CreatedDate.to_numpy() == on_lead.LeadId.map(leads.CreatedDate).to_numpy()]
+    assert len(at_creation) >= 500
+    kinds = at_creation.CampaignId.map(campaigns.Type) + "|" + at_creation.LeadId.map(leads.LeadSource)
+    assert set(kinds) == {"Webinar|Webinar", "Trade Show|Trade Show", "Conference|Trade Show",
+                          "Content Syndication|Content Download"}
+    later = on_lead[~on_lead.Id.isin(at_creation.Id)]  # the others were leads before they joined (nurtures)
+    assert (created[later.index] > _utc(later.LeadId.map(leads.CreatedDate))).all()
+    contacts = org["Contact"].set_index("Id")
+    by_contact = members[members.ContactId != ""]
+    assert (created[by_contact.index] >= _utc(by_contact.ContactId.map(contacts.CreatedDate))).all()
+
+
+def test_each_adr_has_a_few_untouched_responders_and_others_were_touched_within_and_after_the_sla(
+        responders, users):
+    adrs = users.index[(users.Title == "ADR") & (users.IsActive == "true")]
+    queue = responders[responders.touch.isna() & responders.open].drop_duplicates("LeadId")
+    per_adr = queue.owner.value_counts().reindex(adrs, fill_value=0)
+    assert (per_adr >= 1).all() and per_adr.max() <= 12, per_adr.to_dict()
+    touched = responders[responders.touch.notna()]
+    zones = touched.owner.map(users.TimeZoneSidKey).fillna(NEW_YORK)
+    hours = pd.Series(np.nan, index=touched.index)
+    for zone in zones.unique():
+        m = zones == zone
+        local = (lambda s: s[m].dt.tz_convert(zone).dt.tz_localize(None))
+        hours[m] = _business_hours(local(touched.moment), local(touched.touch))
+    assert (hours <= 1).sum() >= 30 and (hours > 1).sum() >= 30
+
+
+def test_an_event_recruited_partners_through_contacts_that_attended(org):
+    campaigns = org["Campaign"].set_index("Id")
+    accounts = org["Account"].set_index("Id")
+    contacts = org["Contact"].set_index("Id")
+    members = org["CampaignMember"]
+    attended = members[members.CampaignId.map(campaigns.Type).isin(EVENT_TYPES) & (members.HasResponded == "true")
+                       & (members.ContactId != "")]
+    account = attended.ContactId.map(contacts.AccountId)
+    recruited = pd.to_datetime(account.map(accounts.Partner_Recruited_Date__c).replace("", None))
+    start = pd.to_datetime(attended.CampaignId.map(campaigns.StartDate))
+    end = pd.to_datetime(attended.CampaignId.map(campaigns.EndDate))
+    through = attended[(recruited >= start) & (recruited <= end + pd.Timedelta(days=90)) & (recruited <= ANCHOR)]
+    assert account[through.index].map(accounts.Type).isin(PARTNER_TYPES).all()
+    by_event = account[through.index].groupby(through.CampaignId.map(campaigns.Type)).nunique()
+    assert by_event.get("Trade Show", 0) >= 1 and by_event.sum() >= 2, by_event.to_dict()
+
+
+def test_each_adr_prospects_named_accounts_with_coverage_from_busiest_to_quietest(org, users, touches):
+    accounts = org["Account"]
+    named = accounts[accounts.Named_ADR__c != ""]
+    adrs = users[(users.Title == "ADR") & (users.IsActive == "true")].sort_values("Id")  # ADR 1 first
+    assert set(named.Named_ADR__c) == set(adrs.index)
+    assert named.groupby("Named_ADR__c").size().between(12, 20).all()
+    assert (named.Type == "Prospect").all()
+    assert set(named.OwnerId.map(users.Title)) <= {"SMB Account Manager", "Mid-Market AE", "VP Inside Sales"}
+    contacts = org["Contact"].set_index("Id")
+    assert named.Id.isin(contacts.AccountId).all()
+    account = touches.AccountId.replace("", None).fillna(touches.WhoId.map(contacts.AccountId))
+    recent = touches.day.between(ANCHOR - pd.Timedelta(days=29), ANCHOR)
+    coverage = named.assign(touched=named.Id.isin(set(account[recent]))).groupby("Named_ADR__c").touched.mean()
+    coverage = coverage.reindex(adrs.index)
+    assert 0.6 <= coverage.iloc[0] <= 0.8 and 0.2 <= coverage.iloc[-1] <= 0.4, coverage.to_list()
+    assert coverage.iloc[0] == coverage.max() and coverage.iloc[-1] == coverage.min()
+    assert (coverage < 1).all()  # every ADR has untouched named accounts
+    earlier = named.Id.isin(set(account[~recent])) & ~named.Id.isin(set(account[recent]))
+    assert earlier.sum() >= 8  # touched, but not in the last 30 days
+
+
+def test_outbound_prospecting_tasks_are_few_in_business_hours_on_a_contact_of_the_named_account(org, users,
+                                                                                                touches):
+    contacts = org["Contact"].set_index("Id")
+    named = org["Account"].set_index("Id").Named_ADR__c
+    outbound = touches[touches.WhoId.str.startswith("003") & touches.OwnerId.map(users.Title).eq("ADR")]
+    assert 150 <= len(outbound) <= 500
+    assert (outbound.WhatId == outbound.AccountId).all()
+    assert (outbound.WhoId.map(contacts.AccountId) == outbound.AccountId).all()
+    assert (outbound.AccountId.map(named) == outbound.OwnerId).all()
+    assert outbound.local.dt.hour.between(9, 16).all() and (outbound.local.dt.day_of_week < 5).all()
+    assert outbound.day.between(ANCHOR - pd.Timedelta(days=60), ANCHOR).all()
+    assert outbound.groupby(["OwnerId", "day"]).size().max() <= 5
+    assert (_utc(outbound.WhoId.map(contacts.CreatedDate)) < outbound.t).all()
+
+
+def test_task_account_id_is_set_as_salesforce_sets_it(org):
+    tasks = org["Task"]
+    deals = org["Opportunity"].set_index("Id").AccountId
+    contacts = org["Contact"].set_index("Id").AccountId
+    on_account = tasks.WhatId.str.startswith("001")
+    on_deal = tasks.WhatId.str.startswith("006")
+    assert (tasks.AccountId[on_account] == tasks.WhatId[on_account]).all()
+    assert (tasks.AccountId[on_deal] == tasks.WhatId[on_deal].map(deals)).all()
+    by_contact = tasks.WhoId.str.startswith("003")
+    assert (tasks.AccountId[by_contact] == tasks.WhoId[by_contact].map(contacts)).all()
+    assert (tasks.AccountId[(tasks.WhatId == "") & ~by_contact] == "").all()  # tasks on leads only
+    assert on_deal.sum() >= 10_000 and on_account.sum() >= 100
+
+
+def test_some_leads_of_the_quarter_were_qualified_out_too_early_and_others_by_the_book(org, users, touches):
+    leads, history = org["Lead"].set_index("Id"), org["LeadHistory"]
+    reasons = leads.Disqualified_Reason__c
+    closed = leads.Status == "Closed - Not Converted"
+    assert set(reasons[closed]) == {"No budget", "No response", "Competitor", "Not a fit", "Duplicate"}
+    assert (reasons[~closed] == "").all()
+    out = history[(history.Field == "Status") & (history.NewValue == "Closed - Not Converted")]
+    out = out.assign(t=_utc(out.CreatedDate)).sort_values("t", kind="stable").drop_duplicates("LeadId")
+    out = out.assign(day=_local(out.t, out.LeadId.map(leads.OwnerId), users).dt.floor("D"))
+    qtd = out[out.day.between(Q4_START, ANCHOR)]
+    pairs = qtd[["LeadId", "t", "day"]].merge(touches[["WhoId", "t", "day"]], left_on="LeadId", right_on="WhoId",
+                                              suffixes=("", "_touch"))
+    before = pairs[pairs.t_touch <= pairs.t].groupby("LeadId").agg(n=("t_touch", "size"), first=("day_touch", "min"))
+    qtd = qtd.set_index("LeadId").join(before)
+    span = np.busday_count(qtd["first"].fillna(qtd.day).to_numpy("datetime64[D]"), qtd.day.to_numpy("datetime64[D]"))
+    met = (qtd.n.fillna(0) >= 6) & (span >= 10)
+    assert met.sum() >= 5 and (~met).sum() >= 5
+    assert ((qtd.n.fillna(0) < 6) & ~met).sum() >= 3  # too few touches
+    assert ((qtd.n.fillna(0) >= 6) & (span < 10)).sum() >= 3  # enough touches, too few days
+
+
+def test_deals_carry_the_campaign_of_their_lead_and_a_few_event_deals_one_too(org):
+    deals = org["Opportunity"].set_index("Id")
+    leads, members = org["Lead"], org["CampaignMember"]
+    campaigns = org["Campaign"].set_index("Id")
+    converted = leads[(leads.IsConverted == "true")]
+    campaign = converted.ConvertedOpportunityId.map(deals.CampaignId)
+    assert (campaign != "").sum() >= 50
+    joined = members[members.LeadId.isin(converted.Id)].assign(t=lambda m: _utc(m.CreatedDate))
+    with_campaign = converted[campaign != ""]
+    pairs = set(zip(joined.LeadId, joined.CampaignId))
+    member = pd.Series([(lead, c) in pairs for lead, c in zip(with_campaign.Id, campaign[campaign != ""])],
+                       index=with_campaign.index)
+    assert member.mean() >= 0.95
+    # The others name the event that recruited the partner that sourced them.
+    partner_deals = deals.loc[with_campaign.ConvertedOpportunityId[~member]]
+    assert (partner_deals.PartnerAccountId != "").all()
+    assert set(partner_deals.CampaignId.map(campaigns.Type)) <= set(EVENT_TYPES)
+    # The campaign is the last the lead joined before its conversion.
+    joined = joined.merge(converted[["Id", "ConvertedDate"]], left_on="LeadId", right_on="Id",
+                          suffixes=("", "_lead"))
+    joined = joined[joined.t.dt.tz_localize(None).dt.floor("D") <= pd.to_datetime(joined.ConvertedDate)]
+    last = joined.sort_values("t", kind="stable").groupby("LeadId").CampaignId.last()
+    assert (last.index.map(converted.set_index("Id").ConvertedOpportunityId.map(deals.CampaignId)) == last).all()
+    others = deals[(deals.CampaignId != "") & ~deals.index.isin(converted.ConvertedOpportunityId)]
+    assert 1 <= len(others) + (~member).sum() <= 12
+    assert set(others.CampaignId.map(campaigns.Type)) <= set(EVENT_TYPES)
