@@ -280,17 +280,26 @@ PLAN_COLOURS = {"revenue": "#0072B2", "pipeline_created": "#E69F00", "partners_r
 
 def plan_attainment(lines: pd.DataFrame, elapsed: float | None, title: str) -> go.Figure:
     """Attainment of each plan line with a plan (`plan.lines` with a `label`), one bar per line in its metric's
-    colour, labelled 'actual of plan' and the attainment, with the share of the quarter gone as a dashed line:
-    a bar short of it is behind pace."""
+    colour, with the share of the quarter gone as a dashed line: a bar short of it is behind pace. Each line's
+    'actual of plan' and attainment (`text`) stand in a column right of the plot, where the line never runs
+    through them."""
     shown = lines.dropna(subset=[plan.ATTAINMENT]).iloc[::-1]  # the first line on top
     fig = go.Figure(go.Bar(
         y=shown["label"], x=shown[plan.ATTAINMENT], orientation="h",
-        marker_color=[PLAN_COLOURS[m] for m in shown[plan.METRIC]], text=shown["text"], textposition="auto",
-        textfont={"size": 16}, hovertemplate="%{y}: %{x:.0%} of plan<extra></extra>", name="Attainment"))
+        marker_color=[PLAN_COLOURS[m] for m in shown[plan.METRIC]],
+        customdata=shown["text"], hovertemplate="%{y}: %{customdata}<extra></extra>", name="Attainment"))
+    # The text column: the tick labels of a second y axis on the right, one per bar (an invisible trace holds the
+    # same lines there), so the margin grows to fit them whatever their length.
+    fig.add_scatter(y=shown["label"], x=[0] * len(shown), yaxis="y2", mode="markers", marker={"opacity": 0},
+                    hoverinfo="skip", showlegend=False, name="Actual of plan")
     if elapsed is not None:  # the line a bar must pass to be on pace (named in the title)
         fig.add_vline(x=elapsed, line={"color": METRIC_COLOURS["pace"], "dash": "dash", "width": 3})
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
-    fig.update_yaxes(tickfont={"size": 16})
+    fig.update_yaxes(tickfont={"size": 16}, ticklabelstandoff=8)
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "matches": "y", "tickmode": "array",
+                              "tickvals": list(shown["label"]), "ticktext": list(shown["text"]),
+                              "tickfont": {"size": 16}, "ticklabelstandoff": 8, "showgrid": False,
+                              "automargin": True})
     return _layout(fig, title, "").update_layout(height=max(300, 60 + 44 * len(shown)), hovermode="closest",
                                                  showlegend=False)
 

@@ -4,6 +4,7 @@ its versions, edited here by managers. Every figure from kpi.summary.plan_view a
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from kpi import charts, people, plan, plans, ramp
 from kpi.channels import CHANNEL, CHANNELS
@@ -18,12 +19,36 @@ LINE = "label"
 QUALIFIER_FIGURES, SELLER_FIGURES = ("activities", "sal", "sql"), ("activities", "pipeline_created", "won")
 FIGURE_LABELS = {"activities": "Activities", "sal": "SALs", "sql": "SQLs", "pipeline_created": "Pipeline created",
                  "won": "Closed-won"}
+NONE = "—"  # what an empty cell shows, as everywhere else in the app
+
+
+def in_whole_percents(table: pd.DataFrame) -> Styler:
+    """The table as shown: its attainment and pace as the registry writes them (64%, or — when empty), like the
+    cards and charts; sorting and the CSV keep the numbers. (A percent column's own format shows two decimals, or
+    cuts them off: 51.7% would read 51%.)"""
+    rates = {plan.ATTAINMENT: KPIS["attainment"].format, plan.PACE: KPIS["pace"].format}
+    return table.style.format({c: f for c, f in rates.items() if c in table.columns})
+
+
+def rate(label: str, help: str | None = None) -> st.column_config.NumberColumn:
+    """A rate column: no format of its own, so in_whole_percents' text is what it shows."""
+    return st.column_config.NumberColumn(label, help=help)
+
+
+def whole(label: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%d")
 
 
 def shown_value(metric: str, value: float, currency: str | None) -> str:
     """A plan line's plan or actual as read: money for revenue and pipeline, else a count."""
     return KPIS["revenue_qtd" if metric in plan.AMOUNTS else "plan_quarter"].format(value, compact=True,
                                                                                      currency=currency)
+
+
+def by_day(records: pd.DataFrame) -> pd.DataFrame:
+    """Records with each date-time column as its day: the records behind a line are dated by the day."""
+    return records.assign(**{c: records[c].astype("date32[pyarrow]")
+                             for c in records.select_dtypes("datetime").columns})
 
 
 def readable(lines: pd.DataFrame, currency: str | None) -> pd.DataFrame:
@@ -44,7 +69,6 @@ views, ramped = data.plan(filters.as_of, filters.fiscal_start, filters.team)
 current = views[-1]
 currency = facts.org.currency
 names = facts.people.set_index(Users.Id)[Users.Name]
-percent = st.column_config.NumberColumn
 
 for gap in plan.gaps(facts.org.goals, people.teams(facts.people)):
     st.warning(gap)
@@ -65,12 +89,13 @@ for team, rows in planned.groupby(plan.TEAM, sort=True):
         rows, gone, f"{team}: attainment of plan, {current.quarter.name} to {filters.as_of:%d %b} "
                     f"(dashed: {gone:.0%} of the quarter gone)"), key=f"plan_attainment_{team}")
 table = teams[[plan.TEAM, LINE, "Plan", "Actual", plan.ATTAINMENT, plan.PACE, "Projection"]]
-widgets.table(table, "plan_lines", hide_index=True, width="stretch", column_config={
-    plan.TEAM: "Team", LINE: "Line", "Actual": "Actual QTD",
-    plan.ATTAINMENT: percent(KPIS["attainment"].label, format="percent", help=plan.RULE),
-    plan.PACE: percent(KPIS["pace"].label, format="percent", help="attainment / share of the quarter's business "
-                                                                   "days gone: under 100% is behind"),
-    "Projection": st.column_config.TextColumn("Projection", help="actual / share of the quarter gone")})
+widgets.table(table, "plan_lines", in_whole_percents(table), hide_index=True, width="stretch", placeholder=NONE,
+              column_config={
+                  plan.TEAM: "Team", LINE: "Line", "Actual": "Actual QTD",
+                  plan.ATTAINMENT: rate(KPIS["attainment"].label, plan.RULE),
+                  plan.PACE: rate(KPIS["pace"].label, "attainment / share of the quarter's business days gone: under "
+                                                      "100% is behind"),
+                  "Projection": st.column_config.TextColumn("Projection", help="actual / share of the quarter gone")})
 
 # The quarters before ----------------------------------------------------------------------------------------
 st.subheader("This quarter and the four before it")
@@ -81,12 +106,13 @@ if history[plan.ATTAINMENT].isna().all():
     st.caption("No quarter of these five has a plan.")
 for team, rows in history.dropna(subset=[plan.PLAN]).groupby(plan.TEAM):
     # Coloured by pace, so the quarter under way is judged by the share of it gone (a past quarter's pace is its
-    # attainment); the text says the attainment, and for the quarter under way its pace too.
+    # attainment); the text says the attainment, and for the quarter under way its pace too, on a second line (a
+    # cell is narrow on a projector).
     under_way = rows["quarter"].eq(current.quarter.name)
     partial = rows["quarter"].isin([v.quarter.name for v in views if v.partial_from is not None])
     cells = rows.assign(cell=[
         "no data" if pd.isna(a) else "" if pd.isna(r) else
-        (f"{r:.0%} · pace {p:.0%}" if now else f"{r:.0%}") + (" *" if part else "")
+        (f"{r:.0%}<br>pace {p:.0%}" if now else f"{r:.0%}") + (" *" if part else "")
         for r, a, p, now, part in zip(rows[plan.ATTAINMENT], rows[plan.ACTUAL], rows[plan.PACE], under_way, partial)])
     order = [line for line in (plan.label(*key) for key in plan.LINES) if line in set(rows[LINE])]
     quarters = [q for q in names_in_order if q in set(rows["quarter"])]
@@ -98,10 +124,11 @@ for team, rows in history.dropna(subset=[plan.PLAN]).groupby(plan.TEAM):
 for view in (v for v in views if v.partial_from is not None):
     st.caption(f"\\* {view.quarter.name}: the data begins on {view.partial_from:%d %b %Y}, inside the quarter; its "
                "actuals count from that day only.")
-widgets.table(history[["quarter", plan.TEAM, LINE, "Plan", "Actual", plan.ATTAINMENT]], "plan_history",
-              hide_index=True, width="stretch", column_config={
+by_quarter = history[["quarter", plan.TEAM, LINE, "Plan", "Actual", plan.ATTAINMENT]]
+widgets.table(by_quarter, "plan_history", in_whole_percents(by_quarter), hide_index=True, width="stretch",
+              placeholder=NONE, column_config={
                   "quarter": "Quarter", plan.TEAM: "Team", LINE: "Line", "Actual": "Actual (to the as-of date)",
-                  plan.ATTAINMENT: percent(KPIS["attainment"].label, format="percent")})
+                  plan.ATTAINMENT: rate(KPIS["attainment"].label)})
 
 # Per rep, and the records behind an actual ----------------------------------------------------------------
 st.subheader("Per rep, with the records behind each actual")
@@ -116,15 +143,15 @@ line_reps = reps.loc[reps[plan.METRIC].eq(metric) & (reps[CHANNEL].isna() if cha
                                                      else reps[CHANNEL].eq(channel))]
 line_reps = line_reps.assign(Rep=line_reps[plan.TEAM].map(names), Team=line_reps[plan.TEAM].map(
     people.teams_of(facts.people)))
-widgets.table(line_reps[["Rep", "Team", "Plan", "Actual", plan.ATTAINMENT, plan.PACE]], "plan_reps",
-              hide_index=True, width="stretch", column_config={
-                  plan.ATTAINMENT: percent(KPIS["attainment"].label, format="percent"),
-                  plan.PACE: percent(KPIS["pace"].label, format="percent")})
+line_reps = line_reps[["Rep", "Team", "Plan", "Actual", plan.ATTAINMENT, plan.PACE]]
+widgets.table(line_reps, "plan_reps", in_whole_percents(line_reps), hide_index=True, width="stretch",
+              placeholder=NONE, column_config={
+                  plan.ATTAINMENT: rate(KPIS["attainment"].label), plan.PACE: rate(KPIS["pace"].label)})
 behind = plan_records(facts, chosen, metric, channel, chosen.reps[plan.TEAM].unique())
 st.markdown(f"**Records behind the actual**, {chosen.window.start:%d %b} – {chosen.window.end:%d %b %Y} "
             f"({len(behind)}; total {shown_value(metric, behind[plan.VALUE].sum(), currency)})")
-widgets.records(behind.assign(Owner=behind[plan.OWNER].map(names)).drop(columns=[plan.OWNER, plan.VALUE]),
-                "plan_records")
+behind = behind.assign(Owner=behind[plan.OWNER].map(names)).drop(columns=[plan.OWNER, plan.VALUE])
+widgets.records(by_day(behind), "plan_records")
 
 # New reps against the ramp curve ------------------------------------------------------------------------------
 st.subheader("New-rep ramp")
@@ -153,11 +180,10 @@ for role, members in new.groupby("Role", sort=True):
                                        f"{role}: {FIGURE_LABELS[figure]} per tenure month", FIGURE_LABELS[figure],
                                        rules.months, currency), key=f"ramp_{role}")
 widgets.table(new[["Rep", "Role", "hired", "tenure_months", ramp.DAYS_TO_FIRST_SQL, ramp.DAYS_TO_FIRST_WIN]],
-              "ramping_reps", hide_index=True, width="stretch", column_config={
-                  "hired": st.column_config.DateColumn("Hired"),
-                  "tenure_months": percent(KPIS["tenure_months"].label, format="%d"),
-                  ramp.DAYS_TO_FIRST_SQL: percent("Days to first SQL", format="%d"),
-                  ramp.DAYS_TO_FIRST_WIN: percent("Days to first win", format="%d")})
+              "ramping_reps", hide_index=True, width="stretch", placeholder=NONE, column_config={
+                  "hired": st.column_config.DateColumn("Hired"), "tenure_months": whole(KPIS["tenure_months"].label),
+                  ramp.DAYS_TO_FIRST_SQL: whole("Days to first SQL"),
+                  ramp.DAYS_TO_FIRST_WIN: whole("Days to first win")})
 
 # The plan itself: its versions, and the editor ----------------------------------------------------------------
 st.subheader("The plan")
@@ -174,10 +200,11 @@ else:
     st.caption("In force: the source's goals file (no plan saved here yet).")
 if saved:
     history_table = pd.DataFrame([vars(v) for v in reversed(saved)])
-    widgets.table(history_table, "plan_versions", hide_index=True, width="stretch", column_config={
-        "number": st.column_config.NumberColumn("Version", format="%d"), "saved_at": "Saved (UTC)",
-        "saved_by": "By", "based_on": st.column_config.NumberColumn("Edited from", format="%d"), "note": "Note",
-        "rows": st.column_config.NumberColumn("Rows", format="%d")})
+    history_table = history_table.assign(based_on=[f"version {n}" if n else "the goals file"
+                                                   for n in history_table["based_on"]])
+    widgets.table(history_table, "plan_versions", hide_index=True, width="stretch", placeholder=NONE, column_config={
+        "number": whole("Version"), "saved_at": "Saved (UTC)", "saved_by": "By", "based_on": "Edited from",
+        "note": "Note", "rows": whole("Rows")})
 
 # The whole org's goals in force, not the viewer's share of them: a manager's save keeps every row she cannot see.
 goals = use.facts.org.goals.reindex(columns=plans.COLUMNS)
@@ -205,7 +232,8 @@ with st.expander("Edit the plan", expanded="plan_saved" in st.session_state):
     rows = goals.loc[shown].reset_index(drop=True)
     edited = st.data_editor(
         rows.set_axis(range(1, len(rows) + 1)), key=f"plan_editor_{use.plan}", num_rows="dynamic", width="stretch",
-        column_config={
+        placeholder=NONE, hide_index=False, column_config={  # the row numbers the error messages give
+            "_index": st.column_config.NumberColumn("Row", format="%d", disabled=True),
             "owner": st.column_config.TextColumn("Owner", required=True),
             "metric": st.column_config.SelectboxColumn("Metric", options=[m.value for m in Metric], required=True),
             "period": st.column_config.SelectboxColumn("Period", options=[p.value for p in GoalPeriod],

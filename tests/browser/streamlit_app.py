@@ -19,6 +19,11 @@ SHOTS = ROOT / "test-output" / "screenshots"
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
 CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
                            return charts.length === n && charts.every(e => e.querySelector('.js-plotly-plot g.trace, .js-plotly-plot .hm')); }"""
+# A table draws on a canvas once its data has arrived (a grey placeholder until then); its grid keeps an accessible
+# copy of the rows it drew. A table out of sight (in a closed expander, a hidden tab) is not drawn: not waited for.
+TABLES_DRAWN = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+                         .every(e => !e.checkVisibility() || e.querySelector('[role="row"]'))"""
+NEXT_PAINT = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def free_port() -> int:
@@ -59,11 +64,14 @@ def running_server(env: dict[str, str] | None = None, options: Sequence[str] = (
 
 
 def settled(page, charts: int = 0) -> None:
-    """Wait until the page's script has run and its `charts` plotly charts are drawn."""
+    """Wait until the page's script has run, its `charts` plotly charts are drawn and every table in sight shows
+    its rows, then for the browser to paint them (a screenshot taken now shows the page as a person sees it)."""
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_selector(DONE, timeout=60_000)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
     page.wait_for_function(CHARTS_DRAWN, arg=charts, timeout=30_000)
+    page.wait_for_function(TABLES_DRAWN, timeout=30_000)
+    page.evaluate(NEXT_PAINT)
 
 
 def screenshot(page, shot: str) -> None:

@@ -30,9 +30,9 @@ def test_a_plan_line_edited_in_the_browser_reaches_summary(browser, tmp_path):
     store = tmp_path / "store"
     before = line(summary_plan(store), "revenue", "direct")
     with running_server({"KPI_STORE": str(store)}) as url:
-        # SMB: its attainment bars, its five-quarter grid and its new rep's ramp (a tall window: every chart in
-        # sight is drawn).
-        page = browser.new_page(viewport={"width": 1600, "height": 4200})
+        # SMB: its attainment bars, its five-quarter grid and its new rep's ramp, as wide as a projector shows it
+        # (1280 pixels) and tall enough that every chart and table is in sight, drawn before the screenshot.
+        page = browser.new_page(viewport={"width": 1280, "height": 4600})
         page.goto(f"{url}/plan?team=SMB")
         settled(page, charts=3)
         screenshot(page, "plan.png")
@@ -44,10 +44,10 @@ def test_a_plan_line_edited_in_the_browser_reaches_summary(browser, tmp_path):
         editor.scroll_into_view_if_needed()
         box = editor.bounding_box()
         # The first row of the quarter's plan is SMB's direct revenue line: select it, go to its Target cell (the
-        # grid draws on a canvas, so by keyboard: to the first column, then three to the right), open the cell's
-        # editor and fill it in, then save.
+        # grid draws on a canvas, so by keyboard: to the first column, the row number, then four to the right past
+        # owner, metric and period), open the cell's editor and fill it in, then save.
         page.mouse.click(box["x"] + 90, box["y"] + 35 + 17)
-        for key in ["ArrowLeft"] * 6 + ["ArrowRight"] * 3:
+        for key in ["ArrowLeft"] * 7 + ["ArrowRight"] * 4:
             page.keyboard.press(key)
         page.keyboard.press("Enter")
         cell = page.locator("#portal textarea, #portal input").first  # the cell's editor, over the grid

@@ -2,9 +2,9 @@ import pandas as pd
 
 from factories import org, table, uid, user
 from kpi import partners
-from kpi.charts import (METRIC_COLOURS, activity_trend, burn_up, customer_cohorts, forecast_ranges,
-                        partner_sourced_by_quarter, partners_recruited, pipeline_waterfall, rep_colours,
-                        today_vs_target)
+from kpi.charts import (METRIC_COLOURS, PLAN_COLOURS, activity_trend, burn_up, customer_cohorts, forecast_ranges,
+                        partner_sourced_by_quarter, partners_recruited, pipeline_waterfall, plan_attainment,
+                        rep_colours, today_vs_target)
 from kpi.pipeline import SIGNS
 from kpi.periods import FiscalCalendar
 from kpi.summary import customer_view, deals_as_of, prepare
@@ -122,3 +122,24 @@ def test_customer_cohorts_draw_the_engines_paths_and_the_expected_ramp_dashed():
     assert lines["Oct 2026"] == [3_000, 3_000]
     assert lines["Expected ramp"] == view.ramp.dropna().tolist() and fig.data[-1].line.dash == "dash"
     assert fig.layout.xaxis.title.text == "Months since the first deal"
+
+
+def test_plan_attainment_keeps_each_lines_text_clear_of_the_dashed_pace_line():
+    lines = pd.DataFrame({"label": ["Revenue", "Pipeline created", "New customers"],
+                          "metric": ["revenue", "pipeline_created", "new_customers"],
+                          "attainment": [0.5, 0.64, None],  # no plan for new customers: no bar
+                          "text": ["$50.0k of $100.0k · 50%", "$2.7M of $4.2M · 64%", "3 of — · —"]})
+    fig = plan_attainment(lines, 0.59, "t")
+    bars = fig.data[0]
+    assert list(bars.y) == ["Pipeline created", "Revenue"] and list(bars.x) == [0.64, 0.5]  # the first on top
+    assert list(bars.marker.color) == [PLAN_COLOURS["pipeline_created"], PLAN_COLOURS["revenue"]]
+    # The dashed line stands at the share of the quarter gone ...
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1, line.line.dash) == (0.59, 0.59, "dash")
+    # ... and the bars carry no text it could run through: each line's text is a tick label right of the plot,
+    # level with its bar (a second y axis matching the first, held by an invisible trace).
+    assert bars.text is None
+    assert fig.layout.yaxis2.side == "right" and fig.layout.yaxis2.matches == "y"
+    assert list(fig.layout.yaxis2.tickvals) == list(bars.y)
+    assert list(fig.layout.yaxis2.ticktext) == ["$2.7M of $4.2M · 64%", "$50.0k of $100.0k · 50%"]
+    assert fig.data[1].yaxis == "y2" and fig.data[1].marker.opacity == 0 and fig.data[1].hoverinfo == "skip"

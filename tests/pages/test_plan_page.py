@@ -47,6 +47,37 @@ def test_the_quarters_plan_lines_are_the_engines(app, facts):  # noqa: F811
     assert table["Plan"].iloc[0] == money_or_count("revenue", revenue["plan_quarter"])
 
 
+def shown_text(table) -> pd.DataFrame:
+    """What a table's cells say in the browser where a Styler wrote them (the display values sent with the data)."""
+    import pyarrow as pa
+    return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def test_tables_show_empty_cells_as_a_dash_and_rates_in_whole_percents(app):
+    at = app("pages/plan.py", team="SMB")
+    # Every table of the page but the records (widgets.records, the one with Salesforce ids) says "—" where a
+    # value is missing, as the rest of the app does: the editor's empty channel, days to a first SQL an account
+    # manager never has, a line's attainment without a plan. That is 6 tables: lines, quarters, reps, records,
+    # ramping reps, and the editor.
+    tables = [d for d in at.dataframe if "Id" not in d.value.columns]
+    assert len(tables) == 5 and [t.proto.placeholder for t in tables] == ["—"] * 5
+    ramping = table_with(at, "Rep", "days_to_first_sql")
+    assert ramping["days_to_first_sql"].isna().all()  # (Layla Hughes sells: she qualifies no leads)
+    # Rates in whole percents, rounded, as the cards and charts say them: SMB's new customers, 45 of 87 = 51.7%,
+    # read 52% (a percent column's own format would say 51.72%, or cut it to 51%). The numbers stay numbers.
+    lines, shown = tables[0].value, shown_text(tables[0]).set_index("label")
+    customers = lines.set_index("label").loc["New customers"]
+    assert (customers["Plan"], customers["Actual"]) == ("87", "45")
+    assert customers["attainment"] == pytest.approx(45 / 87)
+    assert shown.loc["New customers", "attainment"] == "52%"
+    assert shown.loc["New customers", "pace"] == KPIS["pace"].format(customers["pace"])
+    assert shown.loc["Activities", ["attainment", "pace"]].tolist() == ["—", "—"]  # activities have no plan
+    assert all(json.loads(t.proto.columns)[c]["type_config"] == {"type": "number"}  # (no format over the text)
+               for t in tables[:3] for c in ("attainment", "pace") if c in t.value.columns)
+    assert shown_text(tables[1])["attainment"].str.fullmatch(r"\d+%|—").all()  # the five quarters
+    assert shown_text(tables[2])["pace"].str.fullmatch(r"\d+%|—").all()  # the reps
+
+
 def test_a_line_lists_each_reps_figures_and_the_records_behind_it(app, facts):  # noqa: F811
     current = views_of(facts, "SMB")[-1]
     at = app("pages/plan.py", team="SMB")
@@ -60,7 +91,9 @@ def test_a_line_lists_each_reps_figures_and_the_records_behind_it(app, facts):  
     # The records behind the line add up to its actual, and are service-provider deals won in the quarter.
     assert records["Amount"].sum() == team_line["actual_qtd"] > 0
     assert set(records["channel"]) == {"service_provider"}
-    assert records["CloseDate"].between(current.quarter.start, ANCHOR).all()
+    # Shown as days (2026-10-23, not 2026-10-23 00:00:00).
+    assert str(records["CloseDate"].dtype) == "date32[day][pyarrow]"
+    assert records["CloseDate"].between(current.quarter.start.date(), ANCHOR.date()).all()
 
 
 def test_the_four_quarters_before_are_a_grid_coloured_by_pace(app, facts):  # noqa: F811
@@ -77,7 +110,7 @@ def test_the_four_quarters_before_are_a_grid_coloured_by_pace(app, facts):  # no
     assert reseller["pace"] == pytest.approx(reseller["attainment"])
     # The quarter under way says its pace too; quarters before the exports begin say so.
     now = views[-1].teams.set_index(["metric", "channel"]).loc[("revenue", "reseller")]
-    assert grid["text"][row][-1] == f"{now['attainment']:.0%} · pace {now['pace']:.0%}"
+    assert grid["text"][row][-1] == f"{now['attainment']:.0%}<br>pace {now['pace']:.0%}"  # (two lines)
     pipeline = grid["y"].index(plan.label("pipeline_created", None))
     assert grid["text"][pipeline][0] == "no data"
 
@@ -118,6 +151,52 @@ def test_a_plan_saved_on_the_page_is_the_plan_in_force(app):
     assert "In force: version 1" in " ".join(c.value for c in at.caption)
     line = table_with(at, "label", "Plan")
     assert line.set_index("label").loc[plan.label("revenue", "reseller"), "Plan"] == "$55.0k"
+
+
+def test_a_plan_revised_mid_quarter_shows_the_version_in_force_and_the_history(app):
+    at = app("pages/plan.py", team="SMB")
+    store = Path(os.environ["KPI_STORE"])
+
+    def save(version_before: int, line: str, target: float, note: str) -> None:
+        """Change one SMB line's target in the editor (opened on version `version_before`) and save."""
+        editor = at.dataframe[-1].value
+        row = editor.index.get_loc(editor.index[(editor["owner"] == "team:SMB") & (editor["channel"] == line)][0])
+        at.session_state[f"plan_editor_{version_before}"] = {"edited_rows": {row: {"target": target}},
+                                                             "added_rows": [], "deleted_rows": []}
+        at.text_input(key="plan_note").set_value(note)
+        at.button(key="plan_save").click().run()
+        assert not at.exception and not at.error
+
+    # Version 1 (in October's plan review): resellers $20,000 -> $55,000. Version 2, mid-quarter, edited from it:
+    # service providers $20,000 -> $25,000; the resellers' $55,000 of version 1 stays.
+    save(0, "reseller", 55_000, "Two new resellers signed")
+    save(1, "service_provider", 25_000, "Service-provider deal slipped to Q1")
+    assert [s.value for s in at.success] == ["Saved as version 2: it is the plan in force now."]
+    first, second = plans.versions(store)
+    assert (second.number, second.based_on) == (2, 1)
+    # The version in force, who saved it, when and why ...
+    assert (f"In force: version 2, saved {second.saved_at} by single user (Service-provider deal slipped to Q1)."
+            in [c.value.replace("\\", "") for c in at.caption])
+    # ... and the history, newest first: who, when, why, and which version each was edited from.
+    history = table_with(at, "number", "saved_at", "saved_by", "based_on", "note")
+    assert history[["number", "saved_by", "based_on", "note"]].to_numpy().tolist() == [
+        [2, "single user", "version 1", "Service-provider deal slipped to Q1"],
+        [1, "single user", "the goals file", "Two new resellers signed"]]
+    assert history["saved_at"].tolist() == [second.saved_at, first.saved_at]
+    assert all(pd.Timestamp(t) <= pd.Timestamp.now(tz="UTC") for t in history["saved_at"])
+    # Plan against actual uses version 2: SMB's service providers delivered $11,000 (one deal), 11,000 / 25,000 =
+    # 44% of the revised plan (55% of the old $20,000); resellers $12,600 / $55,000 = 23% (version 1's target).
+    lines = table_with(at, "label", "Plan", "Actual", "attainment").set_index("label")
+    providers, resellers = lines.loc[plan.label("revenue", "service_provider")], lines.loc[plan.label("revenue",
+                                                                                                      "reseller")]
+    assert (providers["Plan"], providers["Actual"]) == ("$25.0k", "$11.0k")
+    assert providers["attainment"] == pytest.approx(11_000 / 25_000)
+    assert (resellers["Plan"], resellers["Actual"]) == ("$55.0k", "$12.6k")
+    assert resellers["attainment"] == pytest.approx(12_600 / 55_000)
+    # The editor now starts from version 2.
+    editor = at.dataframe[-1].value
+    assert editor.loc[editor["owner"].eq("team:SMB") & editor["channel"].eq("service_provider"), "target"].tolist() == [
+        25_000]
 
 
 def prepare_goals() -> pd.DataFrame:
