@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import cadence
+from kpi.cadence import LeadProcessRules
 from kpi.activity import DONE_AT
 from kpi.funnel import DAY, LEAD_ID, STAGE, Stage, StageRules, owner_at, owner_change_rows
 from kpi.ids import QUEUE_PREFIX
@@ -168,7 +169,7 @@ def responses(members: pd.DataFrame, touched: pd.DataFrame, as_of: pd.Timestamp,
 
 
 def lead_outcomes(lead_ids: pd.Series, leads: pd.DataFrame, lead_history: pd.DataFrame, stages: pd.DataFrame,
-                  owner_zones: pd.Series, as_of: pd.Timestamp, rules: cadence.LeadProcessRules = cadence.LeadProcessRules(),
+                  owner_zones: pd.Series, as_of: pd.Timestamp, rules: LeadProcessRules = LeadProcessRules(),
                   stage_rules: StageRules = StageRules()) -> pd.DataFrame:
     """What each of these leads was at the end of `as_of` (cadence.lead_states: owner, status, converted), whether
     it had reached MQL, SAL or SQL (qualified in) and SQL by then (`stages`: funnel.stages_reached), whether it was
@@ -277,7 +278,7 @@ def event_table(event_rows: pd.DataFrame, members: pd.DataFrame, recruits: pd.Da
 
 
 def queue(members: pd.DataFrame, outcomes: pd.DataFrame, owner_zones: pd.Series, as_of: pd.Timestamp,
-          rules: cadence.LeadProcessRules = cadence.LeadProcessRules(), speed: SpeedRules = SpeedRules()) -> pd.DataFrame:
+          rules: LeadProcessRules = LeadProcessRules(), speed: SpeedRules = SpeedRules()) -> pd.DataFrame:
     """The ADR queues: responders (`responses`) with no call or email since they responded, whose lead is neither
     converted nor in a closed status at the end of `as_of`, each for the lead's owner then (`outcomes`:
     lead_outcomes; a queue counts for nobody); age = business hours from the response to the end of `as_of` in that
@@ -316,7 +317,8 @@ def gaps(campaigns: pd.DataFrame, campaign_members: pd.DataFrame, contacts: pd.D
                     f"prospects: export {members}")
     on_contacts = (campaign_members[M.LeadId].isna() & campaign_members[M.ContactId].notna()).sum()
     if contacts.empty and ("Contact" in missing or on_contacts):
-        said.append(f"Contact.csv is missing or empty, so the {on_contacts:,} campaign members that are contacts are "
-                    "left out and events recruit no partner through a contact: export Contact (Id, AccountId, "
-                    "OwnerId, Name)")
+        who = "s that are contacts are" if on_contacts > 1 else " that is a contact is"
+        left = f"{on_contacts:,} campaign member{who} left out and " if on_contacts else ""
+        said.append(f"Contact.csv is missing or empty, so {left}events recruit no partner through a contact: export "
+                    "Contact (Id, AccountId, OwnerId, Name)")
     return said

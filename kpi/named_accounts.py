@@ -46,12 +46,12 @@ class NamedAccountRules:
 
 def rule(rules: NamedAccountRules = NamedAccountRules()) -> str:
     """The named-account rules in words, as `rules` set them (the glossary shows the settings in force)."""
-    return ("An ADR's named accounts are the rows of named_accounts.csv (owner: a User Id, email or full name; account: "
-            "an Account Id) when the file has any; else the accounts whose Named_ADR__c names them, when any account has "
-            "it; else the accounts they own. A named account is touched when a completed call or email on it was done "
-            f"on a day of the {rules.window_days} days ending on the as-of date, by anyone: Task AccountId or WhatId = "
-            "the account, or WhoId = one of its contacts. Coverage = touched / named. Meetings and opportunities "
-            "created count on named accounts over the same days.")
+    return ("An ADR's named accounts are the rows of named_accounts.csv (owner: a User Id, email or full name; "
+            "account: an Account Id) when the file has any; else the accounts whose Named_ADR__c names them, when any "
+            "account has it; else the accounts they own. A named account is touched when a completed call or email "
+            f"on it was done on a day of the {rules.window_days} days ending on the as-of date, by anyone: Task "
+            "AccountId or WhatId = the account, or WhoId = one of its contacts. Coverage = touched / named. Meetings "
+            "and opportunities created count on named accounts over the same days.")
 
 
 RULE = rule()

@@ -607,7 +607,7 @@ class NamedView:
     reps: pd.DataFrame  # per ADR (index OwnerId): registry NAMED_KEYS (0, and null coverage, without named accounts)
     accounts: pd.DataFrame  # named_accounts.coverage with the account's Name: one row per ADR and named account
     untouched: pd.DataFrame  # named_accounts.untouched: the named accounts no call or email touched in the window
-    touches: pd.DataFrame  # named_accounts.account_activities on their named accounts (records behind touched, meetings)
+    touches: pd.DataFrame  # named_accounts.account_activities on the named accounts (records behind touched, meetings)
     opportunities: pd.DataFrame  # opportunities created in the window on their named accounts (records behind)
     source: str  # where named accounts come from: named_accounts.FROM_FILE, FROM_FIELD or FROM_OWNER
     problems: list[Problem]  # named_accounts.csv rows skipped (unknown owner or account), by row and column

@@ -121,8 +121,8 @@ def test_a_status_moved_forward_without_a_logged_touch_is_a_logging_gap():
                   {"Id": L10, "OwnerId": R1, "Status": "SAL", "SAL_Date__c": "2026-11-23"})
     # All moved on Monday 23 November at 10:00 New York. The window starts 5 business days before:
     # np.busday_offset(23 Nov, -5) = Monday 16 November.
-    history = table("lead_history", status(L7, "SAL", "2026-11-23T15:00:00Z"), status(L8, "SQL", "2026-11-23T15:00:00Z"),
-                    status(L9, "SAL", "2026-11-23T15:00:00Z"))
+    history = table("lead_history", *(status(n, stage, "2026-11-23T15:00:00Z")
+                                       for n, stage in ((L7, "SAL"), (L8, "SQL"), (L9, "SAL"))))
     activities = table("activities",
                        call(1, L7, "2026-11-13T14:00:00Z"),  # Friday 13: before the window: a gap
                        call(2, L8, "2026-11-16T14:00:00Z", kind="Email"),  # Monday 16: inside it, logged

@@ -399,8 +399,8 @@ def test_the_campaigns_list_of_the_summary(lead_doc):
 def test_with_one_team_campaigns_count_its_reps_members_and_opportunities():
     facts = prepare(lead_process_org())
     adr, smb = summary(facts, AS_OF, team="ADR"), summary(facts, AS_OF, team="SMB")
-    pick = lambda doc: {k: doc["campaigns"][0][k] for k in ("members", "responders", "opportunities", "pipeline",  # noqa: E731
-                                                            "cost")}
+    keys = ("members", "responders", "opportunities", "pipeline", "cost")
+    pick = lambda doc: {k: doc["campaigns"][0][k] for k in keys}  # noqa: E731
     # Raj's member is the ADR team's; Sam's opportunity the SMB team's. The campaign's cost stays whole.
     assert pick(adr) == {"members": 1, "responders": 1, "opportunities": 0, "pipeline": 0.0, "cost": 2_000.0}
     assert pick(smb) == {"members": 0, "responders": 0, "opportunities": 1, "pipeline": 8_000.0, "cost": 2_000.0}
