@@ -11,11 +11,11 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
-from kpi import access, charts, customers, partners, people, plan, plans, ramp
+from kpi import access, cadence, campaigns, charts, customers, named_accounts, partners, people, plan, plans, ramp
 from kpi.access import SINGLE_USER, Viewer
 from kpi.config import Definitions, SettingsError, settings_file, with_settings
 from kpi.periods import FiscalCalendar, parse_day
-from kpi.registry import ENTRIES, KPIS, PLAN_KEYS, SUMMARY_KEYS, Family
+from kpi.registry import CAMPAIGN_KEYS, ENTRIES, KPIS, PLAN_KEYS, SUMMARY_KEYS, Family
 from kpi.review import weekly_review
 from kpi.schema import Org, Problem
 from kpi.sources import DATE_ORDERS, SourceError, freshness, gaps, import_files, load, store_root
@@ -87,7 +87,7 @@ def _report_problems(problems: tuple[Problem, ...]) -> None:
 
 def _table(doc: dict, title: str, currency: str | None) -> str:
     """The summary document as readable text: one block per KPI family, a row per rep and the team; then the
-    partner and customer sections, a line per figure."""
+    partner and customer sections, a line per figure, and the quarter's campaigns, a row each."""
     blocks = [title]
     reps, team = pd.DataFrame(doc["reps"], columns=["name", *SUMMARY_KEYS]), pd.Series(doc["team"])
     sections = {Family.PARTNERS.value: doc["partners"], Family.CUSTOMERS.value: doc["customers"]}
@@ -98,6 +98,12 @@ def _table(doc: dict, title: str, currency: str | None) -> str:
     for section, values in sections.items():
         lines = [f"  {KPIS[k].label:32} {KPIS[k].format(v, currency=currency)}" for k, v in values.items()]
         blocks.append(f"\n{section}\n" + "\n".join(lines))
+    if doc["campaigns"]:
+        rows = pd.DataFrame(doc["campaigns"])
+        shown = pd.DataFrame({"Campaign": rows["name"].fillna(rows["id"]), "Type": rows["type"].fillna(""),
+                              **{KPIS[k].label: rows[k].map(lambda v, k=k: KPIS[k].format(v, currency=currency))
+                                 for k in CAMPAIGN_KEYS}})
+        blocks.append(f"\n{Family.CAMPAIGNS.value} (this quarter)\n{shown.to_string(index=False)}")
     ramping = [f"{r['name']} ({r['tenure_months']} of the ramp's months in)" for r in doc["reps"] if r["ramping"]]
     blocks.append("\nRamping reps: " + (", ".join(ramping) or "none"))
     if doc["plan"]:
@@ -110,6 +116,15 @@ def _table(doc: dict, title: str, currency: str | None) -> str:
                                for v, money in zip(lines[k], amount)] for k in PLAN_KEYS}})
         blocks.append(f"\n{Family.PLAN.value}\n{shown.to_string(index=False)}")
     return "\n".join(blocks)
+
+
+def _lead_process_gaps(org: Org, rules: Definitions) -> list[str]:
+    """What the campaign, named-account and lead-process figures lack (exports, a reason field), and the campaign
+    members left out because what they name is not in the data."""
+    left_out = campaigns.orphans(org.campaign_members, org.campaigns, org.leads, org.contacts)
+    return (campaigns.gaps(org.campaigns, org.campaign_members, org.contacts, org.missing)
+            + campaigns.orphan_messages(left_out, org.campaigns) + named_accounts.gaps(org.contacts, org.activities)
+            + cadence.gaps(org.leads, rules.lead_process))
 
 
 def _facts(args: argparse.Namespace) -> tuple[Facts, Viewer]:
@@ -139,11 +154,14 @@ def _summary(args: argparse.Namespace) -> int:
     facts, viewer = _facts(args)
     _team(facts, viewer, args.team)
     rules = facts.definitions
+    as_of = args.as_of or default_as_of(facts)
     for gap in (partners.gaps(facts.org.accounts, rules.partners) + customers.gaps(facts.org.opportunities,
                                                                                    rules.customers)
-                + ramp.gaps(facts.org.users, rules.ramp) + plan.gaps(facts.org.goals, people.teams(facts.people))):
+                + ramp.gaps(facts.org.users, rules.ramp) + plan.gaps(facts.org.goals, people.teams(facts.people))
+                + _lead_process_gaps(facts.org, rules)):
         print(f"note: {gap}", file=sys.stderr)
-    as_of = args.as_of or default_as_of(facts)
+    _report_problems(tuple(named_accounts.assignments(facts.org.named_accounts, facts.org.users, facts.org.accounts,
+                                                      as_of)[1]))
     calendar = FiscalCalendar(args.fiscal_start)
     simulation = Simulation(args.trials, args.seed)
     doc = access.summary_for(facts, viewer, as_of, calendar, args.team, simulation)

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from kpi.activity import ActivityRules
+from kpi.cadence import LeadProcessRules
+from kpi.campaigns import CampaignRules
 from kpi.channels import ChannelRules
 from kpi.customers import CustomerRules
 from kpi.funnel import StageRules
+from kpi.named_accounts import NamedAccountRules
 from kpi.partners import PartnerRules
 from kpi.pipeline import HygieneRules
 from kpi.ramp import RampRules
@@ -20,7 +23,9 @@ from kpi.speed import SpeedRules
 @dataclass(frozen=True)
 class Definitions:
     """What counts as an activity of each kind, which lead statuses mean each stage, the business hours and
-    SLA of speed to lead, when an open deal needs attention, and the time zone of users whose TimeZoneSidKey is missing or unknown."""
+    SLA of speed to lead, when an open deal needs attention, the partner, customer, channel and ramp rules, which
+    campaigns are events, how far back a named account's touch counts, the lead-process cadence, and the time zone
+    of users whose TimeZoneSidKey is missing or unknown."""
 
     activity: ActivityRules = field(default_factory=ActivityRules)
     stages: StageRules = field(default_factory=StageRules)
@@ -30,6 +35,9 @@ class Definitions:
     customers: CustomerRules = field(default_factory=CustomerRules)
     channels: ChannelRules = field(default_factory=ChannelRules)
     ramp: RampRules = field(default_factory=RampRules)
+    campaigns: CampaignRules = field(default_factory=CampaignRules)
+    named_accounts: NamedAccountRules = field(default_factory=NamedAccountRules)
+    lead_process: LeadProcessRules = field(default_factory=LeadProcessRules)
     default_time_zone: str = "UTC"
 
 
@@ -45,12 +53,14 @@ def settings_file(store: Path) -> Path:
     return Path(os.environ.get("KPI_SETTINGS") or store / SETTINGS_FILE)
 
 
-SECTIONS = ("partners", "customers", "channels", "ramp")  # settings.toml sections: fields of Definitions
+# settings.toml sections: fields of Definitions
+SECTIONS = ("partners", "customers", "channels", "ramp", "campaigns", "named_accounts", "lead_process")
 
 
 def with_settings(definitions: Definitions, path: Path) -> Definitions:
     """`definitions` with the SECTIONS of the settings file at `path` (none: as they are). Each key is a field
-    of that section's rules (PartnerRules, CustomerRules, ChannelRules, RampRules), typed as its default
+    of that section's rules (PartnerRules, CustomerRules, ChannelRules, RampRules, CampaignRules, NamedAccountRules,
+    LeadProcessRules), typed as its default
     (README "Settings")."""
     if not path.is_file():
         return definitions

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kpi import customers, forecast, partners, plan, ramp
+from kpi import cadence, campaigns, customers, forecast, named_accounts, partners, plan, ramp
 
 
 class Unit(StrEnum):
@@ -40,6 +40,8 @@ class Family(StrEnum):
     PARTNERS = "Partners"
     CUSTOMERS = "Customers and retention"
     PLAN = "Plan and ramp"
+    CAMPAIGNS = "Campaigns and events"
+    LEAD_PROCESS = "Named accounts and lead process"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def _money(value: float, sign: str) -> str:
 
 _ACT, _FUN, _REV, _PIPE = Family.ACTIVITY, Family.FUNNEL, Family.REVENUE, Family.PIPELINE
 _PART, _CUST, _PLAN = Family.PARTNERS, Family.CUSTOMERS, Family.PLAN
+_CAMP, _PROC = Family.CAMPAIGNS, Family.LEAD_PROCESS
 _DEALS, _LEADS, _LEAD_WORK = ("Opportunity",), ("Lead",), ("Lead", "Task")
 _UP, _DOWN, _NEUTRAL = Direction.HIGHER, Direction.LOWER, Direction.NEUTRAL
 _ACCOUNTS = ("Account",)
@@ -113,6 +116,11 @@ _SPEED_RULE = ("Speed to lead is measured in business hours (Monday-Friday 09:00
                "time, so no speed) to the first completed call or email on the lead (Task WhoId) at or after it, "
                "for the owner at MQL time.")
 _FORECAST_RULE = forecast.METHOD
+_CAMPAIGN_RULE = campaigns.RULE
+_CAMPAIGN, _MEMBERS = ("Campaign",), ("Campaign", "CampaignMember")
+_CAMPAIGN_DEALS = ("Campaign", "Opportunity")
+_NAMED, _NAMED_MEETINGS = ("Account", "Task"), ("Account", "Task", "Event")
+_LEAD_PROCESS = ("Lead", "LeadHistory", "Task")
 # A Task of Type 'Meeting' is a meeting too, so meeting counts need both objects.
 _TASKS, _ALL_ACTIVITY = ("Task",), ("Task", "Event")
 
@@ -340,6 +348,80 @@ ENTRIES: tuple[KPI, ...] = (
         "whole calendar months from the rep's hire day to the as-of date", ramp.RULE),
     KPI("ramping", "Ramping", _PLAN, Unit.COUNT, Grain.DAY, _NEUTRAL,
         "a rep in tenure months 0 to 5 (team: how many of its reps are)", ramp.RULE),
+    KPI("named_accounts", "Named accounts", _PROC, Unit.COUNT, Grain.DAY, _NEUTRAL,
+        "accounts named for the ADR: named_accounts.csv, else Account.Named_ADR__c, else Account.OwnerId",
+        f"The accounts the ADR prospects outbound. {named_accounts.RULE}", needs=_ACCOUNTS),
+    KPI("named_touched_30d", "Named accounts touched (30 days)", _PROC, Unit.COUNT, Grain.MONTH, _UP,
+        "named accounts with a completed call or email on them or one of their contacts in the 30 days ending on "
+        "the as-of date", f"Named accounts worked lately, by anyone. {named_accounts.RULE}", needs=_NAMED),
+    KPI("named_coverage", "Named-account coverage", _PROC, Unit.PERCENT, Grain.MONTH, _UP,
+        "named accounts touched in 30 days / named accounts",
+        f"The share of the ADR's named accounts worked lately; empty without named accounts. A team's is recomputed "
+        f"from its sums. {named_accounts.RULE}", numerator="named_touched_30d", denominator="named_accounts",
+        needs=_NAMED),
+    KPI("named_meetings_30d", "Meetings on named accounts (30 days)", _PROC, Unit.COUNT, Grain.MONTH, _UP,
+        "meetings on named accounts (or their contacts) in the 30 days ending on the as-of date",
+        f"Meetings set with the ADR's named accounts, by anyone. {named_accounts.RULE}", needs=_NAMED_MEETINGS),
+    KPI("named_opportunities_30d", "Opportunities on named accounts (30 days)", _PROC, Unit.COUNT, Grain.MONTH, _UP,
+        "opportunities created on named accounts in the 30 days ending on the as-of date",
+        f"New deals on the ADR's named accounts, whoever owns them. {named_accounts.RULE}",
+        needs=(*_ACCOUNTS, *_DEALS)),
+    KPI("cadence_misses_qtd", "Qualified out too early QTD", _PROC, Unit.COUNT, Grain.QTD, _DOWN,
+        "leads qualified out on a day of the quarter to date without the cadence (6 calls or emails over 10 "
+        "business days) met",
+        f"Leads given up before the agreed cadence, for the owner when they were qualified out. {cadence.RULE}",
+        needs=_LEAD_PROCESS),
+    KPI("logging_gaps_qtd", "Moved on without a logged touch QTD", _PROC, Unit.COUNT, Grain.QTD, _DOWN,
+        "leads that reached SAL or SQL in the quarter to date with no call or email logged in the 5 business days "
+        "before", f"What 'document every call and email in Salesforce' means in numbers. {cadence.RULE}",
+        needs=_LEAD_PROCESS),
+    KPI("members", "Members", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "campaign members added by the as-of date", f"Leads and contacts in the campaign. {_CAMPAIGN_RULE}",
+        needs=_MEMBERS),
+    KPI("responders", "Responders", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "members with HasResponded (FirstRespondedDate on or before the as-of date)",
+        f"Members who responded: the ADRs' work. {_CAMPAIGN_RULE}", needs=_MEMBERS),
+    KPI("touched_in_sla", "Responders touched within SLA", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "responders whose first completed call or email after responding came within the SLA (business hours)",
+        f"Responders worked fast enough. {_CAMPAIGN_RULE}", needs=(*_MEMBERS, *_LEAD_WORK)),
+    KPI("mql", "MQLs", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "member leads that reached MQL by the as-of date", f"{_CAMPAIGN_RULE}", needs=(*_MEMBERS, *_LEADS)),
+    KPI("qualified_in", "Qualified in", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "member leads that reached SAL or SQL by the as-of date", f"{_CAMPAIGN_RULE}", needs=(*_MEMBERS, *_LEADS)),
+    KPI("sql", "SQLs", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "member leads that reached SQL by the as-of date", f"What cost per SQL divides by. {_CAMPAIGN_RULE}",
+        needs=(*_MEMBERS, *_LEADS)),
+    KPI("qualified_out", "Qualified out", _CAMP, Unit.COUNT, Grain.DAY, _NEUTRAL,
+        "member leads not converted whose status on the as-of date is a closed status",
+        f"Member leads closed without conversion, each with its reason. {_CAMPAIGN_RULE}",
+        needs=(*_MEMBERS, *_LEADS)),
+    KPI("opportunities", "Opportunities", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "opportunities whose primary campaign (CampaignId) it is, created by the as-of date",
+        f"Deals the campaign sourced. {_CAMPAIGN_RULE}", needs=_CAMPAIGN_DEALS),
+    KPI("pipeline", "Campaign pipeline", _CAMP, Unit.CURRENCY, Grain.DAY, _UP,
+        "sum of Amount of the campaign's opportunities, as they stood on the as-of date",
+        f"Pipeline the campaign sourced, open or closed. {_CAMPAIGN_RULE}", needs=_CAMPAIGN_DEALS),
+    KPI("won", "Campaign won", _CAMP, Unit.CURRENCY, Grain.DAY, _UP,
+        "sum of Amount of the campaign's opportunities won with CloseDate on or before the as-of date",
+        f"Revenue the campaign sourced. {_CAMPAIGN_RULE}", needs=_CAMPAIGN_DEALS),
+    KPI("cost", "Cost", _CAMP, Unit.CURRENCY, Grain.DAY, _DOWN, "Campaign.ActualCost",
+        "What the campaign cost (ActualCost, in the corporate currency); empty when not set.", needs=_CAMPAIGN),
+    KPI("cost_per_sql", "Cost per SQL", _CAMP, Unit.CURRENCY, Grain.DAY, _DOWN, "ActualCost / SQLs",
+        f"What one sales-qualified lead cost; empty without a cost, with a cost of 0, or without SQLs. "
+        f"{_CAMPAIGN_RULE}", numerator="cost", denominator="sql", needs=(*_MEMBERS, *_LEADS)),
+    KPI("pipeline_per_cost", "Pipeline per cost", _CAMP, Unit.MULTIPLE, Grain.DAY, _UP, "pipeline / ActualCost",
+        f"Pipeline sourced per unit of cost; empty without a cost or with a cost of 0 (never infinite). "
+        f"{_CAMPAIGN_RULE}", numerator="pipeline", denominator="cost", needs=_CAMPAIGN_DEALS),
+    KPI("prospects", "Prospects", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "distinct member leads and contacts of an event", f"Whom the event let the team meet. {_CAMPAIGN_RULE}",
+        needs=_MEMBERS),
+    KPI("partners_recruited", "Partners recruited", _CAMP, Unit.COUNT, Grain.DAY, _UP,
+        "partner accounts of an event's members recruited from its start through 90 days after its end",
+        f"Whether the event was worth attending for recruiting. {_CAMPAIGN_RULE} {partners.RULE}",
+        needs=(*_MEMBERS, *_ACCOUNTS)),
+    KPI("queue", "Responders waiting", _CAMP, Unit.COUNT, Grain.DAY, _DOWN,
+        "responders with no call or email since responding whose lead is open, for its owner on the as-of date",
+        f"The ADR's queue, oldest first by business hours waiting. {_CAMPAIGN_RULE}", needs=(*_MEMBERS, *_LEAD_WORK)),
 )
 
 KPIS: dict[str, KPI] = {entry.name: entry for entry in ENTRIES}
@@ -355,7 +437,7 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "speed_to_lead_median_h", "speed_to_lead_p90_h", "sla_breaches_qtd", "untouched_mql", "pipeline_commit",
     "pipeline_best_case", "pipeline_pipeline", "pipeline_open", "pipeline_created_qtd",
     "pipeline_created_goal_quarter", "hygiene_open_flagged", "forecast_p10", "forecast_p50", "forecast_p90",
-    "forecast_p_quota",
+    "forecast_p_quota", "named_accounts", "named_touched_30d", "named_coverage", "cadence_misses_qtd",
 )
 # The top-level `partners` and `customers` sections of `python -m kpi summary` (DESIGN.md), in contract order.
 PARTNER_KEYS: tuple[str, ...] = ("recruited_qtd", "recruited_goal_quarter", "certified_qtd", "overdue_certification",
@@ -366,3 +448,13 @@ PLAN_KEYS: tuple[str, ...] = ("plan_quarter", "actual_qtd", "attainment", "pace"
 RAMP_KEYS: tuple[str, ...] = ("tenure_months", "ramping")
 CUSTOMER_KEYS: tuple[str, ...] = ("new_12m", "underperforming", "renewals_due_quarter", "renewals_won_qtd",
                                   "renewals_lost_qtd", "gross_renewal_rate", "churned_qtd")
+# The keys of each object of the top-level `campaigns` list besides id, name and type (issue 11), in contract order;
+# the figures of a campaign's row on the Campaigns page (those and more); an event's; an ADR's named accounts.
+CAMPAIGN_KEYS: tuple[str, ...] = ("members", "responders", "mql", "qualified_in", "qualified_out", "opportunities",
+                                  "pipeline", "won", "cost", "cost_per_sql")
+CAMPAIGN_FIGURES: tuple[str, ...] = ("members", "responders", "touched_in_sla", "mql", "qualified_in", "sql",
+                                     "qualified_out", "opportunities", "pipeline", "won", "cost", "cost_per_sql",
+                                     "pipeline_per_cost")
+EVENT_KEYS: tuple[str, ...] = ("prospects", "partners_recruited")
+NAMED_KEYS: tuple[str, ...] = ("named_accounts", "named_touched_30d", "named_coverage", "named_meetings_30d",
+                               "named_opportunities_30d")

@@ -7,13 +7,15 @@ from functools import partial
 
 import pandas as pd
 
-from kpi import activity, channels, customers, forecast, funnel, goals, partners, people, pipeline, plan, ramp, revenue, speed
+from kpi import (activity, cadence, campaigns, channels, customers, forecast, funnel, goals, named_accounts, partners,
+                 people, pipeline, plan, ramp, revenue, speed)
 from kpi.config import Definitions
 from kpi.lookup import among, remap
 from kpi.periods import (FiscalCalendar, Period, Windows, elapsed_share, iso_week, last_quarters, month,
                          single_day)
-from kpi.registry import KPIS, SUMMARY_KEYS, TARGETS, Unit
-from kpi.schema import Accounts, Activities, Leads, Opportunities, Org, Quotas, Users
+from kpi.registry import CAMPAIGN_KEYS, KPIS, NAMED_KEYS, SUMMARY_KEYS, TARGETS, Unit
+from kpi.schema import (Accounts, Activities, CampaignMembers, Campaigns, Contacts, Leads, Opportunities, Org, Problem,
+                        Quotas, Users)
 
 U = Users
 
@@ -90,9 +92,12 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     deals = revenue.deal_totals(deals_then, w.quarter, as_of)
     open_deals = pipeline.pipeline_totals(deals_then, facts.org.opportunity_history, w.quarter, as_of, zones,
                                           facts.definitions.hygiene)
+    named = named_accounts.rep_figures(_named(facts, as_of, deals_then, reps.index)[0])[[
+        named_accounts.NAMED, named_accounts.TOUCHED_30D]]
+    misses = cadence.miss_counts(qualified_out_cadence(facts, as_of), w.qtd)
     counts = pd.concat([today, week, stage_week, stage_month, _funnel_qtd(facts, w),
                         measured[speed.BREACHES], speed.untouched_counts(untouched), deals,
-                        open_deals], axis=1).reindex(reps.index).fillna(0)
+                        open_deals, named, misses], axis=1).reindex(reps.index).fillna(0)
     in_quarter = partial(goals.target, facts.targets, quarter=w.quarter.name)
     targets = pd.DataFrame({key: in_quarter(*goal) for key, goal in TARGETS.items()}).reindex(reps.index)
     targets["quota_quarter"] = quota_of(facts, w.quarter).reindex(reps.index)
@@ -147,9 +152,10 @@ def _funnel_qtd(facts: Facts, w: Windows) -> pd.DataFrame:
 
 
 def _cohort_rates(table: pd.DataFrame) -> pd.DataFrame:
-    """Cohort conversion recomputed from its counts (so a team's is its sums' ratio)."""
+    """Cohort conversion and named-account coverage recomputed from their counts (so a team's is its sums' ratio)."""
     return table.assign(mql_to_sal_cohort=revenue.ratio(table["mql_cohort_sal"], table["mql_qtd"]),
-                        sal_to_sql_cohort=revenue.ratio(table["sal_cohort_sql"], table["sal_qtd"]))
+                        sal_to_sql_cohort=revenue.ratio(table["sal_cohort_sql"], table["sal_qtd"]),
+                        named_coverage=named_accounts.named_coverage(table))
 
 
 def unknown(org: Org, names: list[str]) -> list[str]:
@@ -165,7 +171,8 @@ def _unknown_as_null(org: Org, figures: pd.DataFrame | pd.Series) -> pd.DataFram
 
 
 _TARGET_COLUMNS = (*TARGETS, "quota_quarter")
-_RATES = ("attainment", "pace", "projection", "coverage", "win_rate", "mql_to_sal_cohort", "sal_to_sql_cohort")
+_RATES = ("attainment", "pace", "projection", "coverage", "win_rate", "mql_to_sal_cohort", "sal_to_sql_cohort",
+          "named_coverage")
 
 
 def _team_row(reps: pd.DataFrame, pooled: pd.Series, share: float | None) -> pd.Series:
@@ -191,7 +198,8 @@ def _json_records(frame: pd.DataFrame) -> list[dict]:
 def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = FiscalCalendar(),
             team: str | None = None, simulation: Simulation = Simulation()) -> dict:
     """The `python -m kpi summary` document (DESIGN.md): as-of date, fiscal quarter, each rep, the team, the
-    partners, the customers and the plan."""
+    partners, the customers, the plan and the campaigns (with `team` or for a viewer's facts: counted over the
+    members and opportunities of the listed reps)."""
     deals = deals_as_of(facts, as_of)
     reps, team_figures = scorecard(facts, as_of, calendar, team, simulation, deals)
     keys = list(SUMMARY_KEYS)
@@ -201,6 +209,7 @@ def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fiscal
     everyone = whole_org_deals(facts, as_of, deals)
     seen = (partner_view(facts, as_of, calendar, reps.index, deals, everyone),
             customer_view(facts, as_of, calendar, reps.index, deals, everyone))
+    listed = None if team is None and facts.population is None else reps.index  # --team, --viewer: their members
     return {"as_of": f"{as_of:%Y-%m-%d}", "fiscal_quarter": calendar.quarter(as_of).name,
             "reps": records,
             "team": {**_json_records(team_figures[keys].to_frame().T)[0],
@@ -208,7 +217,8 @@ def summary(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fiscal
                      "waterfall": waterfall(facts, as_of, calendar, reps.index)[0]},
             "partners": seen[0].figures, "customers": seen[1].figures,
             "plan": plan_figures(plan_view(facts, as_of, calendar.quarter(as_of), reps.index,
-                                           delivered(facts, as_of, deals, everyone, seen)).teams)}
+                                           delivered(facts, as_of, deals, everyone, seen)).teams),
+            "campaigns": campaign_view(facts, as_of, calendar, listed, deals).figures}
 
 
 TENURE, RAMPING = "tenure_months", "ramping"
@@ -558,3 +568,182 @@ def backtest(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisca
                              partial(pipeline.state_at, meanings=facts.meanings), calendar, partial(quota_of, facts),
                              owners=owners,
                              every_weeks=every_weeks, trials=simulation.trials, seed=simulation.seed)
+
+
+def _activities_on(facts: Facts, who: pd.Series | None = None,
+                   accounts: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counted activities (activity.counted_activities) and the activity table they index, holding every activity
+    on these leads or contacts (WhoId) or accounts (AccountId, WhatId, or one of their contacts): the facts' own; for
+    one viewer's share, the whole org's on them, since anyone's call counts whoever looks."""
+    if facts.population is None:
+        return facts.activities, facts.org.activities
+    raw, contacts = facts.whole_org.activities, facts.whole_org.contacts
+    accounts = pd.Series(dtype="str") if accounts is None else accounts
+    persons = pd.concat([pd.Series(dtype="str") if who is None else who,
+                         contacts.loc[among(contacts[Contacts.AccountId], accounts), Contacts.Id]])
+    on = (among(raw[Activities.WhoId], persons) | among(raw[Activities.AccountId], accounts)
+          | among(raw[Activities.WhatId], accounts))
+    subset = raw.loc[on].reset_index(drop=True)
+    return activity.counted_activities(subset, people.zones(facts.people), facts.definitions.activity), subset
+
+
+def _named(facts: Facts, as_of: pd.Timestamp, deals: pd.DataFrame,
+           owners: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], Period]:
+    """The named accounts of `owners` on `as_of` with their coverage (named_accounts.coverage over `deals`), the
+    activities on them in the window, the named-accounts file's problems, and the window."""
+    whole, window = facts.whole_org, facts.definitions.named_accounts.window(as_of)
+    pairs, problems = named_accounts.assignments(whole.named_accounts, whole.users, whole.accounts, as_of)
+    pairs = pairs.loc[among(pairs[named_accounts.OWNER_ID], owners)]
+    counted, raw = _activities_on(facts, accounts=pairs[named_accounts.ACCOUNT_ID])
+    linked = named_accounts.account_activities(counted, raw, whole.contacts, pairs[named_accounts.ACCOUNT_ID],
+                                               window, as_of)
+    return named_accounts.coverage(pairs, linked, deals, window), linked, problems, window
+
+
+@dataclass(frozen=True)
+class NamedView:
+    """The named accounts of a set of ADRs (the named-accounts section of the funnel page)."""
+
+    reps: pd.DataFrame  # per ADR (index OwnerId): registry NAMED_KEYS (0, and null coverage, without named accounts)
+    accounts: pd.DataFrame  # named_accounts.coverage with the account's Name: one row per ADR and named account
+    untouched: pd.DataFrame  # named_accounts.untouched: the named accounts no call or email touched in the window
+    touches: pd.DataFrame  # named_accounts.account_activities on the named accounts (records behind touched, meetings)
+    opportunities: pd.DataFrame  # opportunities created in the window on their named accounts (records behind)
+    source: str  # where named accounts come from: named_accounts.FROM_FILE, FROM_FIELD or FROM_OWNER
+    problems: list[Problem]  # named_accounts.csv rows skipped (unknown owner or account), by row and column
+    window: Period  # the days a touch counts on
+
+
+def named_view(facts: Facts, as_of: pd.Timestamp, owners: pd.Index, deals: pd.DataFrame | None = None) -> NamedView:
+    """`deals`: `whole_org_deals` that day (computed when not given): opportunities on a named account count
+    whoever owns them."""
+    everyone = whole_org_deals(facts, as_of) if deals is None else deals
+    mine, linked, problems, window = _named(facts, as_of, everyone, owners)
+    mine = mine.reset_index(drop=True)
+    accounts = facts.whole_org.accounts
+    figures = named_accounts.rep_figures(mine).reindex(owners)
+    figures = figures.fillna({k: 0 for k in NAMED_KEYS if k != named_accounts.COVERAGE}).astype(
+        {k: int for k in NAMED_KEYS if k != named_accounts.COVERAGE})
+    theirs = mine[named_accounts.ACCOUNT_ID]
+    created = everyone.loc[window.contains(everyone[revenue.CREATED_DAY]).to_numpy()
+                           & among(everyone[Opportunities.AccountId], theirs)]
+    return NamedView(
+        _unknown_as_null(facts.org, figures),
+        mine.assign(**{Accounts.Name: remap(mine[named_accounts.ACCOUNT_ID],
+                                            accounts.set_index(Accounts.Id)[Accounts.Name])}),
+        named_accounts.untouched(mine, accounts),
+        linked.loc[among(linked[named_accounts.ACCOUNT_ID], theirs)].sort_values(activity.DONE_AT).reset_index(
+            drop=True),
+        created[_DEAL_COLUMNS + [Opportunities.AccountId, revenue.CREATED_DAY]].sort_values(revenue.CREATED_DAY),
+        named_accounts.source_of(facts.whole_org.named_accounts, accounts), problems, window)
+
+
+def qualified_out_cadence(facts: Facts, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Every lead qualified out by `as_of` (cadence.qualified_out) with the touches it got and whether the cadence
+    was met (cadence.cadence)."""
+    rules, zones = facts.definitions, people.zones(facts.people)
+    out = cadence.qualified_out(facts.org.leads, facts.org.lead_history, zones, as_of, rules.lead_process,
+                                rules.stages)
+    return cadence.cadence(out, facts.activities, facts.org.activities, as_of, rules.lead_process)
+
+
+@dataclass(frozen=True)
+class LeadProcessView:
+    """How a set of ADRs work their leads by the book over a period (the lead-process part of the funnel page)."""
+
+    reps: pd.DataFrame  # per ADR (index OwnerId): qualified_out, cadence_misses_qtd, logging_gaps_qtd over the period
+    qualified_out: pd.DataFrame  # cadence.cadence rows qualified out in the period, with the lead's Name and Company
+    misses: pd.DataFrame  # those of them that did not meet the cadence (cadence.cadence_misses)
+    touches: pd.DataFrame  # cadence.touches_of the misses: the calls and emails each one got, oldest first
+    logging_gaps: pd.DataFrame  # cadence.logging_gaps with the lead's Name and Company
+    period: Period
+    messages: list[str]  # cadence.gaps: what to configure when the reason field is lacking
+
+
+def lead_process_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index,
+                      period: Period | None = None) -> LeadProcessView:
+    """`period`: default the fiscal quarter to date."""
+    rules, period = facts.definitions.lead_process, period or calendar.quarter(as_of).through(as_of)
+    rows = qualified_out_cadence(facts, as_of)
+    rows = rows.loc[period.contains(rows[funnel.DAY]).to_numpy() & among(rows[funnel.OWNER_ID], owners)]
+    misses = cadence.cadence_misses(rows, period)
+    gaps = cadence.logging_gaps(facts.stages, facts.activities, facts.org.activities, period, as_of, rules)
+    gaps = gaps.loc[among(gaps[funnel.OWNER_ID], owners)]
+    names = facts.org.leads.set_index(Leads.Id)[[Leads.Name, Leads.Company]]
+    reps = pd.DataFrame({cadence.QUALIFIED_OUT: rows.groupby(funnel.OWNER_ID).size(),
+                         cadence.MISSES: cadence.miss_counts(rows, period),
+                         cadence.GAPS: cadence.gap_counts(gaps)}).reindex(owners).fillna(0).astype(int)
+    return LeadProcessView(
+        _unknown_as_null(facts.org, reps), rows.join(names, on=funnel.LEAD_ID).reset_index(drop=True),
+        misses.join(names, on=funnel.LEAD_ID).reset_index(drop=True),
+        cadence.touches_of(misses, facts.activities, facts.org.activities, as_of),
+        gaps.join(names, on=funnel.LEAD_ID), period, cadence.gaps(facts.org.leads, rules))
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    """Campaigns and events as a set of ADRs worked them (the Campaigns page and the summary's `campaigns`)."""
+
+    campaigns: pd.DataFrame  # per campaign (index Id): Name, Type, Status, StartDate, EndDate, CAMPAIGN_FIGURES
+    adrs: pd.DataFrame  # per ADR (index OwnerId): the figures of the ADR's members and opportunities, and `queue`
+    events: pd.DataFrame  # the event campaigns' rows with prospects and partners_recruited
+    recruited: pd.DataFrame  # campaigns.recruited: the partners each event recruited (records behind the count)
+    members: pd.DataFrame  # every member counted, with responses and lead outcomes (records behind the counts)
+    deals: pd.DataFrame  # campaigns.campaign_deals counted (records behind opportunities, pipeline, won)
+    queue: pd.DataFrame  # campaigns.queue: untouched responders by owner, oldest first, with their age in hours
+    qualified_out: pd.DataFrame  # campaigns.qualified_out: member leads qualified out with their reason
+    orphans: pd.DataFrame  # campaigns.orphans: members left out (their campaign, lead or contact is not in the data)
+    messages: list[str]  # the orphans said, and what the data lacks (campaigns.gaps)
+    figures: list[dict]  # the summary's `campaigns`: the campaigns active in QTD (null where an export is missing)
+
+
+def campaign_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index | None = None,
+                  deals: pd.DataFrame | None = None) -> CampaignView:
+    """`owners`: count only the members whose ADR, and the opportunities whose owner, is one of them (None: every
+    member and campaign opportunity); `deals`: `deals_as_of` that day (computed when not given)."""
+    rules, whole, zones = facts.definitions, facts.whole_org, people.zones(facts.people)
+    left_out = campaigns.orphans(whole.campaign_members, whole.campaigns, whole.leads, whole.contacts)
+    known = whole.campaign_members.loc[~among(whole.campaign_members[CampaignMembers.Id],
+                                              left_out[CampaignMembers.Id])]
+    members = campaigns.member_table(known, facts.org.leads, facts.org.lead_history, whole.contacts, zones, as_of,
+                                     rules.stages)
+    sourced = campaigns.campaign_deals(deals_as_of(facts, as_of) if deals is None else deals, as_of)
+    if owners is not None:
+        members = members.loc[among(members[campaigns.OWNER_ID], owners)]
+        sourced = sourced.loc[among(sourced[Opportunities.OwnerId], owners)]
+    counted, raw = _activities_on(facts, who=members[campaigns.WHO])
+    members = campaigns.responses(members, cadence.touches(counted, raw, members[campaigns.WHO], as_of), as_of,
+                                  rules.speed)
+    outcomes = campaigns.lead_outcomes(members[CampaignMembers.LeadId].dropna(), facts.org.leads,
+                                       facts.org.lead_history, facts.stages, zones, as_of, rules.lead_process,
+                                       rules.stages)
+    members = campaigns.with_outcomes(members, outcomes)
+    table = campaigns.campaign_table(whole.campaigns, campaigns.figures_by(
+        members, sourced, CampaignMembers.CampaignId, Opportunities.CampaignId), as_of)
+    waiting = campaigns.queue(members, outcomes, zones, as_of, rules.lead_process, rules.speed)
+    waiting = waiting if owners is None else waiting.loc[among(waiting[campaigns.OWNER_ID], owners)]
+    adrs = campaigns.figures_by(members, sourced, campaigns.OWNER_ID, Opportunities.OwnerId).assign(**{
+        campaigns.QUEUE: waiting.groupby(campaigns.OWNER_ID).size()})
+    adrs = adrs.reindex(adrs.index if owners is None else owners).fillna(0).astype(
+        {k: int for k in (*campaigns.COUNTS, campaigns.QUEUE)})
+    event_rows = campaigns.events(table, rules.campaigns)
+    recruits = campaigns.recruited(event_rows, members, whole.leads, whole.contacts, partners.partner_accounts(
+        whole.accounts, zones, as_of, rules.partners), as_of, rules.campaigns)
+    active = table.loc[among(table.index, campaigns.active(members, sourced, calendar.quarter(as_of).through(as_of)))]
+    return CampaignView(
+        _unknown_as_null(facts.org, table), _unknown_as_null(facts.org, adrs),
+        _unknown_as_null(facts.org, campaigns.event_table(event_rows, members, recruits)), recruits, members,
+        sourced, waiting, campaigns.qualified_out(members), left_out,
+        campaigns.orphan_messages(left_out, whole.campaigns) + campaigns.gaps(
+            whole.campaigns, whole.campaign_members, whole.contacts, whole.missing),
+        campaign_figures(active, facts.org))
+
+
+def campaign_figures(table: pd.DataFrame, org: Org) -> list[dict]:
+    """The summary's `campaigns` (issue 11): one object per row of `table` (campaigns.campaign_table), ordered by
+    start day and name: id, name and type as text, counts as whole numbers, amounts as numbers, null where undefined
+    or where an export the figure needs is missing."""
+    rows = table.sort_values([Campaigns.StartDate, Campaigns.Name], kind="stable", na_position="last")
+    rows = _unknown_as_null(org, rows[[Campaigns.Name, Campaigns.Type, *CAMPAIGN_KEYS]])
+    out = rows.rename_axis("id").reset_index().rename(columns={Campaigns.Name: "name", Campaigns.Type: "type"})
+    return _json_records(out.astype({"id": object, "name": object, "type": object}))

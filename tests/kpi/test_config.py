@@ -30,6 +30,19 @@ def test_settings_override_the_channel_and_ramp_rules(tmp_path):
     assert (rules.ramp.hire_date_field, rules.ramp.months, rules.ramp.shares) == ("Hire_Date__c", 3, (0.5, 1.0, 1.0))
 
 
+def test_settings_override_the_campaign_named_account_and_lead_process_rules(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text('[campaigns]\nevent_types = ["Roadshow"]\nfollow_up_days = 60\n'
+                    '[named_accounts]\nwindow_days = 14\n'
+                    '[lead_process]\nmin_touches = 8\nclosed_statuses = ["Nurture"]\nreason_field = "Status"\n')
+    rules = with_settings(Definitions(), path)
+    assert (rules.campaigns.event_types, rules.campaigns.follow_up_days) == (("Roadshow",), 60)
+    assert rules.named_accounts.window_days == 14
+    assert (rules.lead_process.min_touches, rules.lead_process.closed_statuses, rules.lead_process.reason_field) == (
+        8, ("Nurture",), "Status")
+    assert (rules.lead_process.min_business_days, rules.lead_process.logging_days) == (10, 5)  # the defaults
+
+
 @pytest.mark.parametrize(("text", "said"), [
     ("[ramp]\nshares = [\"half\"]\n", "[ramp]: shares must be a list of numbers, like [0.2, 0.4"),
     ("[ramp]\nmonths = \"six\"\n", "[ramp]: months must be like 6, not 'six'"),
@@ -37,7 +50,11 @@ def test_settings_override_the_channel_and_ramp_rules(tmp_path):
     ("[partners]\ntypes = \"VAR\"\n", "[partners]: types must be a list of texts"),
     ("[partners]\ndeadline_days = 4.5\n", "[partners]: deadline_days must be like 60, not 4.5"),
     ("[customers]\nnew_month = 6\n", "[customers]: unknown key 'new_month'"),
-    ("[plan]\nx = 1\n", "unknown section(s) plan; the sections are [partners], [customers], [channels], [ramp]"),
+    ("[named_accounts]\nwindow_days = 0\n", "[named_accounts]: window_days must be 1 or more, not 0"),
+    ("[lead_process]\nmin_touches = \"six\"\n", "[lead_process]: min_touches must be like 6, not 'six'"),
+    ("[campaigns]\nevent_types = \"Event\"\n", "[campaigns]: event_types must be a list of texts"),
+    ("[plan]\nx = 1\n", "unknown section(s) plan; the sections are [partners], [customers], [channels], [ramp], "
+                        "[campaigns], [named_accounts], [lead_process]"),
     ("[partners\n", "not TOML"),
 ])
 def test_a_bad_setting_is_named(tmp_path, text, said):

@@ -425,3 +425,43 @@ def test_without_the_account_export_the_plan_lines_it_decides_are_unknown(capsys
         ("revenue", "direct"): None, ("revenue", "reseller"): None, ("revenue", "service_provider"): None,
         ("partners_recruited", None): None, ("partners_certified", None): None}
     assert lines[("revenue", "reseller")]["attainment"] is None
+
+
+def test_summary_says_what_the_campaign_and_lead_process_data_lack(capsys, monkeypatch):
+    from dataclasses import replace
+
+    from factories import org, uid
+    ann, lead, campaign = "0055g00000AnnAAAAA", uid("00Q", 1), uid("701", 1)
+    built = replace(org(
+        users=[{"Id": ann, "Name": "Ann Lee", "IsActive": True, "TimeZoneSidKey": "UTC"}],
+        leads=[{"Id": lead, "OwnerId": ann, "Status": "Working"}],
+        activities=[{"Id": uid("00T", 1), "OwnerId": ann, "TaskSubtype": "Call", "Status": "Completed",
+                     "CompletedDateTime": "2026-11-20T15:00:00Z"}],
+        campaigns=[{"Id": campaign, "Name": "Webinar", "Type": "Webinar", "ActualCost": 500}],
+        campaign_members=[{"Id": uid("00v", 1), "CampaignId": campaign, "LeadId": lead, "HasResponded": True,
+                           "CreatedDate": "2026-11-10T15:00:00Z"},
+                          {"Id": uid("00v", 2), "CampaignId": campaign, "LeadId": uid("00Q", 9),
+                           "CreatedDate": "2026-11-10T15:00:00Z"}],
+        named_accounts=[{"owner": "Zed Nobody", "account": uid("001", 1)}]), missing=("Contact",))
+    monkeypatch.setattr("kpi.__main__.load", lambda *args, **kwargs: built)
+    code, out, err = run(capsys, "summary", "--source", "exports", "--as-of", "2026-11-24")
+    assert code == 0
+    assert "note: CampaignMember: 1 member names a lead not in Lead.csv: left out of every figure" in err
+    assert "note: Contact.csv is missing or empty, so events recruit no partner through a contact" in err
+    assert "note: Lead.Disqualified_Reason__c is empty for every lead" in err and "[lead_process] reason_field" in err
+    assert "problem: named_accounts.csv row 2, column owner: no user named 'Zed Nobody'" in err
+    # The known member counts: 1 member, a responder, no SQL, so no cost per SQL.
+    assert json.loads(out)["campaigns"] == [{
+        "id": campaign, "name": "Webinar", "type": "Webinar", "members": 1, "responders": 1, "mql": 0,
+        "qualified_in": 0, "qualified_out": 0, "opportunities": 0, "pipeline": 0.0, "won": 0.0, "cost": 500.0,
+        "cost_per_sql": None}]
+    code, out, _ = run(capsys, "summary", "--source", "exports", "--as-of", "2026-11-24", "--format", "table")
+    assert code == 0 and "Named accounts and lead process" in out and "Campaigns and events (this quarter)" in out
+    assert "Webinar" in out and "Cost per SQL" in out
+
+
+def test_summary_on_a_folder_without_campaign_files_says_so(capsys, tmp_path):
+    (tmp_path / "User.csv").write_text(USERS)
+    code, out, err = run(capsys, "summary", "--source", str(tmp_path), "--as-of", "2026-11-24")
+    assert code == 0 and json.loads(out)["campaigns"] == []
+    assert "note: Campaign.csv is missing or empty, so there are no campaign or event figures" in err

@@ -3,8 +3,10 @@ import re
 import pandas as pd
 import pytest
 
-from kpi.registry import CUSTOMER_KEYS, ENTRIES, KPIS, Family, PARTNER_KEYS, PLAN_KEYS, RAMP_KEYS, SUMMARY_KEYS, Unit
-from kpi.summary import prepare, scorecard
+from kpi.periods import FiscalCalendar
+from kpi.registry import (CAMPAIGN_FIGURES, CAMPAIGN_KEYS, CUSTOMER_KEYS, ENTRIES, EVENT_KEYS, KPIS, NAMED_KEYS,
+                          PARTNER_KEYS, PLAN_KEYS, RAMP_KEYS, SUMMARY_KEYS, Family, Unit)
+from kpi.summary import campaign_view, lead_process_view, named_view, prepare, scorecard
 from factories import org
 
 NAMES = [k.name for k in ENTRIES]
@@ -28,9 +30,18 @@ def test_every_summary_key_is_defined_once():
 
 def test_every_section_key_is_defined_once():
     assert set(PARTNER_KEYS) | set(CUSTOMER_KEYS) | set(PLAN_KEYS) | set(RAMP_KEYS) <= set(KPIS)
+    assert set(CAMPAIGN_KEYS) <= set(CAMPAIGN_FIGURES) and set(CAMPAIGN_FIGURES) | set(EVENT_KEYS) <= set(KPIS)
+    assert set(NAMED_KEYS) <= set(KPIS)
 
 
-@pytest.mark.parametrize("kpi", [k for k in ENTRIES if k.name not in {"elapsed_share", *PARTNER_KEYS, *CUSTOMER_KEYS}
+# Figures of the views, not of the scorecard: per campaign, event and ADR queue (summary.campaign_view), per ADR's
+# named accounts beyond the summary's keys (summary.named_view) and the logging gaps (summary.lead_process_view).
+_VIEW_ONLY = {*CAMPAIGN_FIGURES, *EVENT_KEYS, "queue", *(k for k in NAMED_KEYS if k not in SUMMARY_KEYS),
+              "logging_gaps_qtd"}
+
+
+@pytest.mark.parametrize("kpi", [k for k in ENTRIES if k.name not in {"elapsed_share", *PARTNER_KEYS, *CUSTOMER_KEYS,
+                                                                      *_VIEW_ONLY}
                                  and k.family is not Family.PLAN], ids=lambda k: k.name)
 def test_each_entry_is_computed_by_the_scorecard(kpi):
     # elapsed_share is a property of the period, shown in the header, not a per-rep column; the partner,
@@ -38,6 +49,16 @@ def test_each_entry_is_computed_by_the_scorecard(kpi):
     # the ramp keys come from summary.ramp_status.
     table, _ = scorecard(prepare(org(users=[])), pd.Timestamp("2026-11-24"))
     assert kpi.name in table.columns
+
+
+def test_the_campaign_and_lead_process_families_are_computed_by_their_views():
+    facts, as_of, nobody = prepare(org(users=[])), pd.Timestamp("2026-11-24"), pd.Index([], dtype="str")
+    campaigns = campaign_view(facts, as_of, FiscalCalendar())
+    shown = {*campaigns.campaigns.columns, *campaigns.events.columns, *campaigns.adrs.columns,
+             *named_view(facts, as_of, nobody).reps.columns,
+             *lead_process_view(facts, as_of, FiscalCalendar(), nobody).reps.columns}
+    assert {k.name for k in ENTRIES if k.name in _VIEW_ONLY} <= shown
+    assert all(KPIS[k].family in (Family.CAMPAIGNS, Family.LEAD_PROCESS) for k in _VIEW_ONLY)
 
 
 @pytest.mark.parametrize("name, value, text", [

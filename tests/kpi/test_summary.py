@@ -324,3 +324,108 @@ def test_a_rep_hired_mid_quarter_is_measured_against_a_ramped_target():
     assert ramped.loc[V, "quota_quarter"] == 90_000 and ramped.loc[V, "calls_target_day"] == 20
     assert ramped_team["quota_quarter"] == pytest.approx(90_000 + quota)
     assert ramped_team["attainment"] == pytest.approx(54_000 / (90_000 + quota))
+
+
+# --- campaigns, named accounts and the lead process (issue 11) ---------------------------------------------------
+
+S5 = user(5)
+A1, A2, A3 = (uid("001", n) for n in range(1, 4))
+C1 = uid("701", 1)
+
+
+def lead_process_org(**changes):
+    """Rita and Raj (ADR) and Sam (SMB), all in New York. Named accounts from the file: Rita A1 and A2, Raj A3.
+    Rita called A1; Sam emailed a contact of A3. Rita qualified Q1 out after 5 calls. Raj's lead Q2 responded to
+    campaign C1, whose opportunity Sam owns."""
+    ny = "America/New_York"
+    person = lambda u, name, team: {"Id": u, "Name": name, "IsActive": True, "Department": team,  # noqa: E731
+                                    "ManagerId": BOSS, "TimeZoneSidKey": ny}
+    call = lambda n, owner, at, **links: {"Id": uid("00T", n), "OwnerId": owner, "TaskSubtype": "Call",  # noqa: E731
+                                          "Status": "Completed", "CompletedDateTime": at, **links}
+    tables = dict(
+        users=[{"Id": BOSS, "Name": "Boss", "IsActive": True, "TimeZoneSidKey": ny},
+               person(R1, "Rita One", "ADR"), person(R2, "Raj Two", "ADR"), person(S5, "Sam Five", "SMB")],
+        accounts=[{"Id": a, "Name": f"Account {n}", "OwnerId": S5} for n, a in enumerate((A1, A2, A3), 1)],
+        contacts=[{"Id": uid("003", 1), "AccountId": A3, "OwnerId": R2}],
+        named_accounts=[{"owner": R1, "account": A1}, {"owner": "Rita One", "account": A2},
+                        {"owner": "raj two", "account": A3}],
+        leads=[{"Id": uid("00Q", 1), "OwnerId": R1, "Status": "Unqualified"},
+               {"Id": uid("00Q", 2), "OwnerId": R2, "Status": "Working"}],
+        lead_history=[{"LeadId": uid("00Q", 1), "Field": "Status", "OldValue": "Working", "NewValue": "Unqualified",
+                       "CreatedDate": "2026-11-16T15:00:00Z"}],
+        activities=[call(1, R1, "2026-11-20T15:00:00Z", AccountId=A1),
+                    call(2, S5, "2026-11-10T15:00:00Z", WhoId=uid("003", 1)),  # Sam's email
+                    *(call(10 + d, R1, f"2026-11-{d:02d}T14:00:00Z", WhoId=uid("00Q", 1)) for d in (2, 3, 4, 5, 6))],
+        campaigns=[{"Id": C1, "Name": "Q4 webinar", "Type": "Webinar", "ActualCost": 2_000}],
+        campaign_members=[{"Id": uid("00v", 1), "CampaignId": C1, "LeadId": uid("00Q", 2), "HasResponded": True,
+                           "FirstRespondedDate": "2026-11-19", "CreatedDate": "2026-11-19T15:00:00Z"}],
+        opportunities=[{"Id": uid("006", 1), "OwnerId": S5, "CampaignId": C1, "Amount": 8_000,
+                        "CloseDate": "2026-12-15", "CreatedDate": "2026-11-02T15:00:00Z"}])
+    tables.update(changes)
+    return org(**tables)
+
+
+@pytest.fixture(scope="module")
+def lead_doc():
+    return summary(prepare(lead_process_org()), AS_OF)
+
+
+def test_named_accounts_and_cadence_misses_per_rep_and_for_the_team(lead_doc):
+    reps = {r["name"]: r for r in lead_doc["reps"]}
+    keys = ("named_accounts", "named_touched_30d", "named_coverage", "cadence_misses_qtd")
+    # Rita: A1 and A2 named, A1 called: 1 of 2; Q1 qualified out after 5 calls (a 6-touch cadence): 1 miss.
+    # Raj: A3 named, touched through its contact only: 1 of 1. Sam: no named account: coverage null, not 0.
+    assert [reps["Rita One"][k] for k in keys] == [2, 1, 0.5, 1]
+    assert [reps["Raj Two"][k] for k in keys] == [1, 1, 1.0, 0]
+    assert [reps["Sam Five"][k] for k in keys] == [0, 0, None, 0]
+    # The team: sums, and coverage from the sums: 2 / 3, not the mean of 0.5 and 1.0.
+    team = lead_doc["team"]
+    assert (team["named_accounts"], team["named_touched_30d"], team["cadence_misses_qtd"]) == (3, 2, 1)
+    assert team["named_coverage"] == pytest.approx(2 / 3)
+    assert isinstance(team["named_accounts"], int) and isinstance(reps["Rita One"]["cadence_misses_qtd"], int)
+
+
+def test_the_campaigns_list_of_the_summary(lead_doc):
+    # C1 had a member added (19 Nov) and an opportunity created (2 Nov) this quarter. 1 member, a responder, no
+    # MQL; Sam's 8,000 opportunity is its pipeline; cost 2,000 but no SQL: no cost per SQL.
+    assert lead_doc["campaigns"] == [{
+        "id": C1, "name": "Q4 webinar", "type": "Webinar", "members": 1, "responders": 1, "mql": 0,
+        "qualified_in": 0, "qualified_out": 0, "opportunities": 1, "pipeline": 8_000.0, "won": 0.0, "cost": 2_000.0,
+        "cost_per_sql": None}]
+    text = json.dumps(lead_doc["campaigns"])
+    assert '"members": 1,' in text and '"cost_per_sql": null' in text
+
+
+def test_with_one_team_campaigns_count_its_reps_members_and_opportunities():
+    facts = prepare(lead_process_org())
+    adr, smb = summary(facts, AS_OF, team="ADR"), summary(facts, AS_OF, team="SMB")
+    keys = ("members", "responders", "opportunities", "pipeline", "cost")
+    pick = lambda doc: {k: doc["campaigns"][0][k] for k in keys}  # noqa: E731
+    # Raj's member is the ADR team's; Sam's opportunity the SMB team's. The campaign's cost stays whole.
+    assert pick(adr) == {"members": 1, "responders": 1, "opportunities": 0, "pipeline": 0.0, "cost": 2_000.0}
+    assert pick(smb) == {"members": 0, "responders": 0, "opportunities": 1, "pipeline": 8_000.0, "cost": 2_000.0}
+    assert [r["name"] for r in adr["reps"]] == ["Raj Two", "Rita One"] and adr["team"]["named_accounts"] == 3
+
+
+def test_a_viewer_sees_their_reps_campaign_members_and_the_same_named_coverage():
+    from kpi.access import restrict
+    facts = prepare(lead_process_org())
+    raj = summary(restrict(facts, frozenset({R2})), AS_OF)
+    # Raj's own view: his member, not Sam's opportunity; his named account touched through a contact by Sam's
+    # email, which Raj's share of the data does not hold: anyone's touch counts, as in everyone's view.
+    assert {k: raj["campaigns"][0][k] for k in ("members", "opportunities")} == {"members": 1, "opportunities": 0}
+    assert [raj["reps"][0][k] for k in ("named_accounts", "named_touched_30d", "named_coverage")] == [1, 1, 1.0]
+
+
+def test_named_and_cadence_figures_are_unknown_without_their_exports():
+    without = replace(lead_process_org(), missing=("Account", "LeadHistory"))
+    rita = [r for r in summary(prepare(without), AS_OF)["reps"] if r["name"] == "Rita One"][0]
+    assert [rita[k] for k in ("named_accounts", "named_touched_30d", "named_coverage", "cadence_misses_qtd")] == [
+        None, None, None, None]
+
+
+def test_the_summary_runs_with_no_campaign_data(doc):
+    # small_org has no campaigns, contacts or named accounts: an empty list; named accounts from ownership (none).
+    assert doc["campaigns"] == []
+    assert (doc["team"]["named_accounts"], doc["team"]["named_coverage"], doc["team"]["cadence_misses_qtd"]) == (
+        0, None, 0)
