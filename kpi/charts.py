@@ -18,7 +18,9 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 # Further colours for teams larger than the palette, still told apart without relying on red/green.
 _MORE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
 METRIC_COLOURS = {"calls": "#0072B2", "emails": "#E69F00", "meetings": "#009E73", "sal": "#CC79A7",
-                  "sql": "#56B4E9", "won": "#0072B2", "quota": "#555555", "pace": "#D55E00", "target": "#000000"}
+                  "sql": "#56B4E9", "won": "#0072B2", "quota": "#555555", "pace": "#D55E00", "target": "#000000",
+                  "pipeline": "#E69F00", "cost": "#000000", "responders": "#56B4E9", "touched_in_sla": "#009E73",
+                  "queue": "#D55E00"}
 _FONT = {"size": 16}
 
 
@@ -333,3 +335,46 @@ def ramp_curves(curve: pd.DataFrame, reps: pd.DataFrame, figure: str, colours: d
     money = figure in ("pipeline_created", "won")
     return _layout(fig, title, y_title).update_yaxes(rangemode="tozero", tickformat="~s" if money else ",d",
                                                      tickprefix=money_sign(currency) if money else "")
+
+
+def campaign_results(table: pd.DataFrame, title: str, currency: str | None = None) -> go.Figure:
+    """Per campaign (`campaigns.campaign_table` rows, biggest pipeline on top): the pipeline and the closed-won it
+    sourced as bars, and its cost as a marker, so a campaign that cost more than it brought shows at a glance."""
+    rows = table.sort_values("pipeline")
+    names = rows["Name"].tolist()
+    fig = go.Figure()
+    for column in ("pipeline", "won"):
+        fig.add_bar(y=names, x=rows[column], name=KPIS[column].label, orientation="h",
+                    marker_color=METRIC_COLOURS[column],
+                    text=[KPIS[column].format(v, compact=True, currency=currency) if v else "" for v in rows[column]],
+                    textposition="outside", textfont={"size": 15})
+    fig.add_scatter(y=names, x=rows["cost"], name=KPIS["cost"].label, mode="markers",
+                    marker={"symbol": "diamond", "size": 16, "color": METRIC_COLOURS["cost"]})
+    fig.update_layout(barmode="group", hovermode="y unified", height=max(460, 70 * len(names) + 160))
+    return _layout(fig, title, "").update_layout(hovermode="y unified").update_xaxes(
+        tickprefix=money_sign(currency), tickformat="~s", title=f"Amount ({currency or '$'})")
+
+
+def responder_work(adrs: pd.DataFrame, names: pd.Series, title: str) -> go.Figure:
+    """Per ADR (`CampaignView.adrs` rows): responders, those touched within the SLA, and those still waiting in
+    the ADR's queue, side by side."""
+    fig = go.Figure()
+    shown = [names.get(adr, adr) for adr in adrs.index]
+    for column in ("responders", "touched_in_sla", "queue"):
+        fig.add_bar(x=shown, y=adrs[column], name=KPIS[column].label, marker_color=METRIC_COLOURS[column],
+                    text=[f"{v:,.0f}" for v in adrs[column]], textposition="outside", textfont={"size": 16})
+    fig.update_layout(barmode="group", xaxis={"type": "category"})
+    return _layout(fig, title, "Members").update_yaxes(tickformat=",d")
+
+
+def named_coverage(reps: pd.DataFrame, colours: dict[str, str], names: pd.Series, title: str) -> go.Figure:
+    """Per ADR with named accounts (`NamedView.reps` rows): the share touched in the window, each bar in the rep's
+    colour and labelled 'touched of named'."""
+    rows = reps.loc[reps["named_accounts"] > 0]
+    fig = go.Figure()
+    fig.add_bar(x=[names.get(r, r) for r in rows.index], y=rows["named_coverage"],
+                marker_color=[colours.get(r) for r in rows.index], showlegend=False,
+                text=[f"{t:,.0f} of {n:,.0f}" for t, n in zip(rows["named_touched_30d"], rows["named_accounts"])],
+                textposition="outside", textfont={"size": 16}, name=KPIS["named_coverage"].label)
+    fig.update_layout(xaxis={"type": "category"})
+    return _layout(fig, title, KPIS["named_coverage"].label).update_yaxes(tickformat=".0%", range=[0, 1.15])

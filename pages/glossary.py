@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kpi import access, channels, customers, forecast, partners, pipeline, plan, ramp
+from kpi import (access, cadence, campaigns, channels, customers, forecast, named_accounts, partners, pipeline, plan,
+                 ramp)
 from kpi.registry import ENTRIES, Family
 from ui import data, state
 
@@ -28,7 +29,10 @@ METHODS = {"Deals as they stood": pipeline.STATE_RULE, "Last week to this week (
            "Who sees what": access.ROLE_RULE, "Whose records a viewer's figures use": access.SCOPE_RULE,
            "Partners": partners.RULE, "Customers and retention": customers.RULE,
            "Sales channel": channels.rule(rules.channels), "Quarterly plan": plan.RULE,
-           "New-rep ramp": ramp.rule(rules.ramp)}
+           "New-rep ramp": ramp.rule(rules.ramp),
+           "Campaigns and events": campaigns.rule(rules.campaigns, rules.speed.sla_hours),
+           "Named accounts": named_accounts.rule(rules.named_accounts),
+           "Working leads by the book": cadence.rule(rules.lead_process)}
 shown = {title: text for title, text in METHODS.items() if not search or search in f"{title} {text}".lower()}
 if shown:
     st.header("Methods")

@@ -207,6 +207,38 @@ def accounts(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> tuple[
     return _accounts(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team)
 
 
+@st.cache_data(show_spinner="Counting campaign members and responders…", max_entries=32)
+def _campaigns(_facts: Facts, source: Source, version: str, scope: frozenset[str] | None, as_of: str,
+               fiscal_start: int, team: str | None) -> summary.CampaignView:
+    when = pd.Timestamp(as_of)
+    listed = None if team is None and _facts.population is None else people.reps(_facts.people, team, when).index
+    return summary.campaign_view(_facts, when, FiscalCalendar(fiscal_start), listed)
+
+
+def campaigns(as_of: pd.Timestamp, fiscal_start: int, team: str | None) -> summary.CampaignView:
+    """The campaigns and events as the ADRs of these filters worked them (all members when nobody is filtered
+    out, as `summary` counts them), computed once per filter set (the Campaigns page)."""
+    use = loaded()
+    return _campaigns(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _lead_process(_facts: Facts, source: Source, version: str, scope: frozenset[str] | None, as_of: str,
+                  fiscal_start: int, team: str | None) -> tuple[summary.NamedView, summary.LeadProcessView]:
+    when = pd.Timestamp(as_of)
+    owners = people.reps(_facts.people, team, when).index
+    return (summary.named_view(_facts, when, owners),
+            summary.lead_process_view(_facts, when, FiscalCalendar(fiscal_start), owners))
+
+
+def lead_process(as_of: pd.Timestamp, fiscal_start: int,
+                 team: str | None) -> tuple[summary.NamedView, summary.LeadProcessView]:
+    """The named accounts and the lead process of the reps of these filters, computed once per filter set (the
+    Lead funnel page)."""
+    use = loaded()
+    return _lead_process(facts(), use.source, use.version, _scope(False), f"{as_of:%Y-%m-%d}", fiscal_start, team)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _plan(_facts: Facts, source: Source, version: str, scope: frozenset[str] | None, as_of: str, fiscal_start: int,
           team: str | None) -> tuple[list[summary.PlanView], summary.RampView]:

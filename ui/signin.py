@@ -28,6 +28,7 @@ PAGES = {
     "funnel": ("pages/funnel.py", "Lead funnel", ":material/filter_alt:"),
     "partners": ("pages/partners.py", "Partners", ":material/handshake:"),
     "customers": ("pages/customers.py", "Customers", ":material/storefront:"),
+    "campaigns": ("pages/campaigns.py", "Campaigns", ":material/campaign:"),
     "plan": ("pages/plan.py", "Plan", ":material/flag:"),
     "review": ("pages/review.py", "Weekly review", ":material/co_present:"),
     "glossary": ("pages/glossary.py", "Glossary", ":material/menu_book:"),

@@ -4,7 +4,8 @@ Screenshots land in test-output/screenshots/ (look at them)."""
 import shutil
 
 import pytest
-from streamlit_app import CHARTS_DRAWN, DONE, SHOTS, nav_links, open_view, running_server, screenshot
+from streamlit_app import (CHARTS_DRAWN, DONE, NEXT_PAINT, SHOTS, TABLES_DRAWN, nav_links, open_view, running_server,
+                           screenshot)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")]
@@ -28,10 +29,11 @@ def test_team_view_in_a_real_browser(server, browser, team, metrics):
 
 
 @pytest.mark.parametrize("path, title, charts", [("pipeline?team=SMB", "Pipeline · SMB", 3),
-                                                 ("funnel?team=ADR", "Lead funnel · ADR", 2),
+                                                 ("funnel?team=ADR", "Lead funnel · ADR", 3),
                                                  ("partners", "Partners · whole sales floor", 2),
-                                                 ("customers?team=SMB", "Customers · SMB", 1)])
-def test_pipeline_funnel_partners_and_customers_pages_in_a_real_browser(server, browser, path, title, charts):
+                                                 ("customers?team=SMB", "Customers · SMB", 1),
+                                                 ("campaigns", "Campaigns · whole sales floor", 2)])
+def test_pipeline_funnel_partners_customers_and_campaigns_pages_in_a_real_browser(server, browser, path, title, charts):
     shot = f"{path.split('?')[0]}.png"
     page = open_view(browser, f"{server}/{path}", shot, charts=charts)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -41,6 +43,18 @@ def test_pipeline_funnel_partners_and_customers_pages_in_a_real_browser(server, 
                                     .every(e => !e.checkVisibility() || e.querySelector('[role="row"]'))""",
                            timeout=30_000)
     screenshot(page, shot)
+    page.close()
+
+
+def test_named_accounts_and_the_lead_process_in_a_real_browser(server, browser):
+    page = open_view(browser, f"{server}/funnel?team=ADR", "funnel-adr.png", charts=3)
+    heading = page.get_by_role("heading", name="Named accounts (outbound)")
+    heading.scroll_into_view_if_needed()
+    page.wait_for_function(TABLES_DRAWN, timeout=30_000)
+    page.evaluate(NEXT_PAINT)
+    screenshot(page, "funnel-named-accounts.png")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_role("heading", name="Working leads by the book").count() == 1
     page.close()
 
 

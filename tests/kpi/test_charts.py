@@ -2,9 +2,9 @@ import pandas as pd
 
 from factories import org, table, uid, user
 from kpi import partners
-from kpi.charts import (METRIC_COLOURS, PLAN_COLOURS, activity_trend, burn_up, customer_cohorts, forecast_ranges,
-                        partner_sourced_by_quarter, partners_recruited, pipeline_waterfall, plan_attainment,
-                        rep_colours, today_vs_target)
+from kpi.charts import (METRIC_COLOURS, PLAN_COLOURS, activity_trend, burn_up, campaign_results, customer_cohorts,
+                        forecast_ranges, named_coverage, partner_sourced_by_quarter, partners_recruited,
+                        pipeline_waterfall, plan_attainment, rep_colours, responder_work, today_vs_target)
 from kpi.pipeline import SIGNS
 from kpi.periods import FiscalCalendar
 from kpi.summary import customer_view, deals_as_of, prepare
@@ -143,3 +143,29 @@ def test_plan_attainment_keeps_each_lines_text_clear_of_the_dashed_pace_line():
     assert list(fig.layout.yaxis2.tickvals) == list(bars.y)
     assert list(fig.layout.yaxis2.ticktext) == ["$2.7M of $4.2M · 64%", "$50.0k of $100.0k · 50%"]
     assert fig.data[1].yaxis == "y2" and fig.data[1].marker.opacity == 0 and fig.data[1].hoverinfo == "skip"
+
+
+def test_campaign_results_put_the_biggest_pipeline_on_top_with_cost_beside_it():
+    table = pd.DataFrame({"Name": ["Webinar", "Trade show", "Nurture"], "pipeline": [90_000.0, 150_000.0, 0.0],
+                          "won": [10_000.0, 0.0, 0.0], "cost": [3_000.0, 38_000.0, float("nan")]})
+    fig = campaign_results(table, "t", "USD")
+    pipeline, won, cost = fig.data
+    # Horizontal bars draw their first category at the bottom: ascending pipeline puts the trade show on top.
+    assert list(pipeline.y) == ["Nurture", "Webinar", "Trade show"] and list(pipeline.x) == [0, 90_000, 150_000]
+    assert list(pipeline.text) == ["", "$90.0k", "$150.0k"]  # an empty bar carries no label
+    assert list(won.x) == [0, 10_000, 0] and list(cost.x[1:]) == [3_000, 38_000]
+    assert pipeline.marker.color == METRIC_COLOURS["pipeline"] and cost.marker.symbol == "diamond"
+
+
+def test_responder_work_and_named_coverage_name_the_reps():
+    names = pd.Series({user(1): "Ann", user(2): "Bea"})
+    adrs = pd.DataFrame({"responders": [10, 4], "touched_in_sla": [6, 1], "queue": [2, 0]}, index=[user(1), user(2)])
+    fig = responder_work(adrs, names, "t")
+    assert [t.name for t in fig.data] == ["Responders", "Responders touched within SLA", "Responders waiting"]
+    assert list(fig.data[0].x) == ["Ann", "Bea"] and list(fig.data[2].y) == [2, 0]
+    # Coverage: Ann 3 of 4 named accounts touched = 75%; Bea has none named and is not drawn.
+    reps = pd.DataFrame({"named_accounts": [4, 0], "named_touched_30d": [3, 0], "named_coverage": [0.75, None]},
+                        index=[user(1), user(2)])
+    bar = named_coverage(reps, rep_colours([user(1), user(2)]), names, "t").data[0]
+    assert list(bar.x) == ["Ann"] and list(bar.y) == [0.75] and list(bar.text) == ["3 of 4"]
+    assert list(bar.marker.color) == ["#0072B2"]

@@ -14,8 +14,8 @@ from kpi.summary import default_as_of, prepare, scorecard
 
 MAIL = "@brightpathsoftware.com"
 KAMALA, LEILA = "0055g000000HCbFAAW", "0055g000000HCbGAAW"  # two SMB account managers of the sample org
-PAGE_NAMES = {"rep.py", "team.py", "pipeline.py", "funnel.py", "partners.py", "customers.py", "review.py",
-              "glossary.py", "data.py"}
+PAGE_NAMES = {"rep.py", "team.py", "pipeline.py", "funnel.py", "partners.py", "customers.py", "campaigns.py",
+              "review.py", "glossary.py", "data.py"}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_a_rep_sees_her_own_view_even_with_another_reps_id_in_the_link(sample, c
     assert owners == {KAMALA}  # every record list (and its CSV) holds her rows only
     written = "".join(frame.to_csv() for frame in csvs)
     assert csvs and not [n for n in reps["Name"] if n != "Kamala Perez" and n in written]
-    assert pages_of(at) == {"rep.py", "pipeline.py", "funnel.py", "partners.py", "customers.py",
+    assert pages_of(at) == {"rep.py", "pipeline.py", "funnel.py", "partners.py", "customers.py", "campaigns.py",
                             "glossary.py"}  # no Team, review or Data
 
 
