@@ -65,7 +65,9 @@ def touches(counted: pd.DataFrame, activities: pd.DataFrame, who_ids: pd.Series,
     """The completed calls and emails on these leads or contacts (Task WhoId) done on a day up to `as_of` and logged
     by then (`counted`: activity.counted_activities of `activities`). Columns: WhoId, Id (the task's), OwnerId (who
     did it), kind, day, done_at."""
-    on = among(activities[A.WhoId], who_ids)  # most activities are on other records
+    if not len(who_ids):  # nobody to look for: no pass over every activity
+        counted = counted.iloc[0:0]
+    on = among(activities[A.WhoId], who_ids) if len(who_ids) else np.zeros(len(activities), bool)
     rows = counted[ROW].to_numpy()
     picked = counted.loc[on[rows] & isin(counted[KIND], TOUCH_KINDS) & (counted[DAY] <= as_of).to_numpy()
                          & (counted[CREATED_DAY] <= as_of).to_numpy()]
@@ -77,6 +79,8 @@ def touches(counted: pd.DataFrame, activities: pd.DataFrame, who_ids: pd.Series,
 
 def history_of(leads: pd.DataFrame, lead_history: pd.DataFrame) -> pd.DataFrame:
     """The history rows of these leads, with each row's lead position (funnel.LEAD) in `leads`."""
+    if leads.empty:
+        return lead_history.iloc[0:0].assign(**{LEAD: np.zeros(0, int)})
     where = positions(lead_history[H.LeadId], leads[L.Id])
     return lead_history.loc[where >= 0].assign(**{LEAD: where[where >= 0]})
 
@@ -120,12 +124,13 @@ def reasons(leads: pd.DataFrame, rules: LeadProcessRules = LeadProcessRules()) -
 
 
 def qualified_out(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: pd.Series, as_of: pd.Timestamp,
-                  rules: LeadProcessRules = LeadProcessRules(), stage_rules: StageRules = StageRules()) -> pd.DataFrame:
-    """The leads qualified out by the end of `as_of`: their first LeadHistory Status change into a closed status,
-    unless the lead was converted by `as_of`. The moment (`qualified_out_at`), the ADR (the owner then; NA: a
-    queue), the day in that ADR's zone (on or before `as_of`), the closed status and the reason (RULE). A lead
-    with no such history row has no moment and is not here. Columns: LeadId, OwnerId, qualified_out_at, day,
-    status, reason."""
+                  rules: LeadProcessRules = LeadProcessRules(), stage_rules: StageRules = StageRules(),
+                  since: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The leads qualified out by the end of `as_of` (and, given `since`, on or after that day): their first
+    LeadHistory Status change into a closed status, unless the lead was converted by `as_of`. The moment
+    (`qualified_out_at`), the ADR (the owner then; NA: a queue), the day in that ADR's zone, the closed status and
+    the reason (RULE). A lead with no such history row has no moment and is not here. Columns: LeadId, OwnerId,
+    qualified_out_at, day, status, reason."""
     closing = isin(lead_history[H.Field], stage_rules.status_fields) & isin(lead_history[H.NewValue],
                                                                            rules.closed_statuses)
     leads = leads.loc[among(leads[L.Id], lead_history.loc[closing, H.LeadId])].reset_index(drop=True)
@@ -135,6 +140,8 @@ def qualified_out(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: 
     first = closed.sort_values(H.CreatedDate, kind="stable").drop_duplicates(LEAD)
     converted = (leads[L.IsConverted] & (leads[L.ConvertedDate].isna() | (leads[L.ConvertedDate] <= as_of))).to_numpy()
     first = first.loc[~converted[first[LEAD].to_numpy()]]
+    if since is not None:  # a day earlier in UTC is earlier in every zone
+        first = first.loc[(first[H.CreatedDate] >= (since - pd.Timedelta(days=1)).tz_localize("UTC")).to_numpy()]
     owners = _users(owner_at(first[LEAD].to_numpy(), first[H.CreatedDate], leads[L.OwnerId].to_numpy(dtype=object),
                              owner_change_rows(history, stage_rules)))
     moment = first[H.CreatedDate].reset_index(drop=True)
@@ -142,7 +149,7 @@ def qualified_out(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: 
                         QUALIFIED_OUT_AT: moment, DAY: local_day(moment, _zones(owners, owner_zones)),
                         STATUS: first[H.NewValue].to_numpy()}).astype({LEAD_ID: "str"})
     out[REASON] = remap(out[LEAD_ID], reasons(leads, rules))
-    return out.loc[out[DAY] <= as_of].reset_index(drop=True)
+    return out.loc[(out[DAY] <= as_of) & (out[DAY] >= since if since is not None else True)].reset_index(drop=True)
 
 
 def cadence(qualified: pd.DataFrame, counted: pd.DataFrame, activities: pd.DataFrame, as_of: pd.Timestamp,

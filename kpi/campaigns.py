@@ -176,7 +176,8 @@ def lead_outcomes(lead_ids: pd.Series, leads: pd.DataFrame, lead_history: pd.Dat
     qualified out (not converted, a closed status) and why (the reason field, on qualified-out leads only)."""
     states = cadence.lead_states(leads.loc[among(leads[L.Id], lead_ids)], lead_history, owner_zones, as_of,
                                  stage_rules)
-    reached = stages.loc[(stages[DAY] <= as_of).to_numpy() & among(stages[LEAD_ID], lead_ids)]
+    reached = stages.loc[(stages[DAY] <= as_of).to_numpy() & among(stages[LEAD_ID], lead_ids)] if len(lead_ids) \
+        else stages.iloc[0:0]
     by_stage = {stage: reached.loc[(reached[STAGE] == stage).to_numpy(), LEAD_ID] for stage in Stage}
     out = states.assign(**{
         MQL: among(states[LEAD_ID], by_stage[Stage.MQL]), SQL: among(states[LEAD_ID], by_stage[Stage.SQL]),

@@ -94,7 +94,7 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
                                           facts.definitions.hygiene)
     named = named_accounts.rep_figures(_named(facts, as_of, deals_then, reps.index)[0])[[
         named_accounts.NAMED, named_accounts.TOUCHED_30D]]
-    misses = cadence.miss_counts(qualified_out_cadence(facts, as_of), w.qtd)
+    misses = cadence.miss_counts(qualified_out_cadence(facts, as_of, w.qtd.start), w.qtd)
     counts = pd.concat([today, week, stage_week, stage_month, _funnel_qtd(facts, w),
                         measured[speed.BREACHES], speed.untouched_counts(untouched), deals,
                         open_deals, named, misses], axis=1).reindex(reps.index).fillna(0)
@@ -638,12 +638,12 @@ def named_view(facts: Facts, as_of: pd.Timestamp, owners: pd.Index, deals: pd.Da
         named_accounts.source_of(facts.whole_org.named_accounts, accounts), problems, window)
 
 
-def qualified_out_cadence(facts: Facts, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Every lead qualified out by `as_of` (cadence.qualified_out) with the touches it got and whether the cadence
-    was met (cadence.cadence)."""
+def qualified_out_cadence(facts: Facts, as_of: pd.Timestamp, since: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The leads qualified out by `as_of` (from `since`, when given; cadence.qualified_out) with the touches they
+    got and whether the cadence was met (cadence.cadence)."""
     rules, zones = facts.definitions, people.zones(facts.people)
     out = cadence.qualified_out(facts.org.leads, facts.org.lead_history, zones, as_of, rules.lead_process,
-                                rules.stages)
+                                rules.stages, since)
     return cadence.cadence(out, facts.activities, facts.org.activities, as_of, rules.lead_process)
 
 
@@ -664,7 +664,7 @@ def lead_process_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalenda
                       period: Period | None = None) -> LeadProcessView:
     """`period`: default the fiscal quarter to date."""
     rules, period = facts.definitions.lead_process, period or calendar.quarter(as_of).through(as_of)
-    rows = qualified_out_cadence(facts, as_of)
+    rows = qualified_out_cadence(facts, as_of, period.start)
     rows = rows.loc[period.contains(rows[funnel.DAY]).to_numpy() & among(rows[funnel.OWNER_ID], owners)]
     misses = cadence.cadence_misses(rows, period)
     gaps = cadence.logging_gaps(facts.stages, facts.activities, facts.org.activities, period, as_of, rules)
@@ -697,38 +697,56 @@ class CampaignView:
     figures: list[dict]  # the summary's `campaigns`: the campaigns active in QTD (null where an export is missing)
 
 
-def campaign_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index | None = None,
-                  deals: pd.DataFrame | None = None) -> CampaignView:
-    """`owners`: count only the members whose ADR, and the opportunities whose owner, is one of them (None: every
-    member and campaign opportunity); `deals`: `deals_as_of` that day (computed when not given)."""
+def _campaign_members(facts: Facts, as_of: pd.Timestamp,
+                      owners: pd.Index | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The members left out (campaigns.orphans, over the whole org), the members counted (of `owners`' ADRs, or
+    all) with their responses and their leads' outcomes, and those outcomes (campaigns.lead_outcomes)."""
     rules, whole, zones = facts.definitions, facts.whole_org, people.zones(facts.people)
     left_out = campaigns.orphans(whole.campaign_members, whole.campaigns, whole.leads, whole.contacts)
     known = whole.campaign_members.loc[~among(whole.campaign_members[CampaignMembers.Id],
                                               left_out[CampaignMembers.Id])]
     members = campaigns.member_table(known, facts.org.leads, facts.org.lead_history, whole.contacts, zones, as_of,
                                      rules.stages)
-    sourced = campaigns.campaign_deals(deals_as_of(facts, as_of) if deals is None else deals, as_of)
     if owners is not None:
         members = members.loc[among(members[campaigns.OWNER_ID], owners)]
-        sourced = sourced.loc[among(sourced[Opportunities.OwnerId], owners)]
     counted, raw = _activities_on(facts, who=members[campaigns.WHO])
     members = campaigns.responses(members, cadence.touches(counted, raw, members[campaigns.WHO], as_of), as_of,
                                   rules.speed)
     outcomes = campaigns.lead_outcomes(members[CampaignMembers.LeadId].dropna(), facts.org.leads,
                                        facts.org.lead_history, facts.stages, zones, as_of, rules.lead_process,
                                        rules.stages)
-    members = campaigns.with_outcomes(members, outcomes)
+    return left_out, campaigns.with_outcomes(members, outcomes), outcomes
+
+
+def _adr_figures(members: pd.DataFrame, sourced: pd.DataFrame, waiting: pd.DataFrame,
+                 owners: pd.Index | None) -> pd.DataFrame:
+    """Per ADR (`owners`, or every ADR with a member, a campaign opportunity or a queue): campaigns.figures_by over
+    their members and opportunities, and their queue (0 where they have none)."""
+    queued = waiting.groupby(campaigns.OWNER_ID).size()
+    adrs = campaigns.figures_by(members, sourced, campaigns.OWNER_ID, Opportunities.OwnerId)
+    index = adrs.index.union(queued.index) if owners is None else owners
+    return adrs.reindex(index).assign(**{campaigns.QUEUE: queued.reindex(index)}).fillna(0).astype(
+        {k: int for k in (*campaigns.COUNTS, campaigns.QUEUE)})
+
+
+def campaign_view(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar, owners: pd.Index | None = None,
+                  deals: pd.DataFrame | None = None) -> CampaignView:
+    """`owners`: count only the members whose ADR, and the opportunities whose owner, is one of them (None: every
+    member and campaign opportunity); `deals`: `deals_as_of` that day (computed when not given)."""
+    rules, whole, zones = facts.definitions, facts.whole_org, people.zones(facts.people)
+    left_out, members, outcomes = _campaign_members(facts, as_of, owners)
+    sourced = campaigns.campaign_deals(deals_as_of(facts, as_of) if deals is None else deals, as_of)
+    if owners is not None:
+        sourced = sourced.loc[among(sourced[Opportunities.OwnerId], owners)]
     table = campaigns.campaign_table(whole.campaigns, campaigns.figures_by(
         members, sourced, CampaignMembers.CampaignId, Opportunities.CampaignId), as_of)
     waiting = campaigns.queue(members, outcomes, zones, as_of, rules.lead_process, rules.speed)
     waiting = waiting if owners is None else waiting.loc[among(waiting[campaigns.OWNER_ID], owners)]
-    adrs = campaigns.figures_by(members, sourced, campaigns.OWNER_ID, Opportunities.OwnerId).assign(**{
-        campaigns.QUEUE: waiting.groupby(campaigns.OWNER_ID).size()})
-    adrs = adrs.reindex(adrs.index if owners is None else owners).fillna(0).astype(
-        {k: int for k in (*campaigns.COUNTS, campaigns.QUEUE)})
+    adrs = _adr_figures(members, sourced, waiting, owners)
     event_rows = campaigns.events(table, rules.campaigns)
+    accounts = whole.accounts if len(event_rows) else whole.accounts.iloc[0:0]  # no event: no partner to find
     recruits = campaigns.recruited(event_rows, members, whole.leads, whole.contacts, partners.partner_accounts(
-        whole.accounts, zones, as_of, rules.partners), as_of, rules.campaigns)
+        accounts, zones, as_of, rules.partners), as_of, rules.campaigns)
     active = table.loc[among(table.index, campaigns.active(members, sourced, calendar.quarter(as_of).through(as_of)))]
     return CampaignView(
         _unknown_as_null(facts.org, table), _unknown_as_null(facts.org, adrs),
@@ -743,6 +761,8 @@ def campaign_figures(table: pd.DataFrame, org: Org) -> list[dict]:
     """The summary's `campaigns` (issue 11): one object per row of `table` (campaigns.campaign_table), ordered by
     start day and name: id, name and type as text, counts as whole numbers, amounts as numbers, null where undefined
     or where an export the figure needs is missing."""
+    if table.empty:
+        return []
     rows = table.sort_values([Campaigns.StartDate, Campaigns.Name], kind="stable", na_position="last")
     rows = _unknown_as_null(org, rows[[Campaigns.Name, Campaigns.Type, *CAMPAIGN_KEYS]])
     out = rows.rename_axis("id").reset_index().rename(columns={Campaigns.Name: "name", Campaigns.Type: "type"})

@@ -174,3 +174,10 @@ def test_a_lead_as_it_stood_at_the_end_of_the_as_of_day():
     # yet converted (30 November). Q2 belongs to a queue: nobody's.
     assert states.loc[lead, ["OwnerId", "status", "converted"]].tolist() == [R1, "Unqualified", False]
     assert pd.isna(states.loc[Q2, "OwnerId"]) and states.loc[Q2, "status"] == "Open"
+
+
+def test_only_leads_qualified_out_since_a_day():
+    # From 1 October: Q6 (15 September) is left out; from 17 November only Q3 (20 November) remains.
+    assert sorted(cadence.qualified_out(LEADS, HISTORY, ZONES, AS_OF, since=QTD.start)["LeadId"]) == [Q1, Q2, Q3]
+    assert cadence.qualified_out(LEADS, HISTORY, ZONES, AS_OF, since=pd.Timestamp("2026-11-17"))["LeadId"].tolist() \
+        == [Q3]

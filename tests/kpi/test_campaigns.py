@@ -52,13 +52,15 @@ def campaign_org(**changes):
                {"Id": L4, "OwnerId": R1, "Status": "Working"},
                {"Id": L5, "OwnerId": R1, "Status": "Converted", "IsConverted": True, "ConvertedDate": "2026-09-20",
                 "ConvertedAccountId": P2},
-               {"Id": L6, "OwnerId": R1, "Status": "Working"},
+               {"Id": L6, "OwnerId": R2, "Status": "Working"},
                {"Id": L7, "OwnerId": R1, "Status": "SQL", "SQL_Date__c": "2026-11-12"},
                {"Id": L8, "OwnerId": QUEUE, "Status": "Open"}],
         lead_history=[status(L1, "MQL", "2026-11-20T21:00:00Z"), status(L2, "SAL", "2026-11-23T16:00:00Z"),
                       status(L2, "SQL", "2026-11-23T18:00:00Z"), status(L3, "Unqualified", "2026-11-12T15:00:00Z"),
                       {"LeadId": L2, "Field": "Owner", "DataType": "EntityId", "OldValue": R1, "NewValue": R2,
-                       "CreatedDate": "2026-11-24T15:00:00Z"}],  # L2 was Rita's when it responded
+                       "CreatedDate": "2026-11-24T15:00:00Z"},  # L2 was Rita's when it responded
+                      {"LeadId": L6, "Field": "Owner", "DataType": "EntityId", "OldValue": R1, "NewValue": R2,
+                       "CreatedDate": "2026-11-24T15:00:00Z"}],  # and so was L6; Raj has it now
         contacts=[{"Id": K1, "AccountId": P1, "OwnerId": R1}, {"Id": K2, "AccountId": P3, "OwnerId": R1}],
         accounts=[{"Id": P1, "Name": "Partner One", "OwnerId": R1, "Type": "Reseller",
                    "Partner_Recruited_Date__c": "2026-09-01"},
@@ -164,14 +166,15 @@ def test_an_event_that_recruited_one_partner(view):
 def test_the_adr_queue_oldest_first_in_business_hours(view):
     # L4 responded on Thursday 5 November (00:00 New York, later than its October CreatedDate): business hours to
     # the end of Tuesday 24 November = 8 (Thu) + 8 (Fri) + 40 + 40 + 8 (Mon) + 8 (Tue) = 112. L6 responded Monday
-    # 23 November at 16:00: 1 + 8 = 9. L1 and L2 were touched; L3 is qualified out; L8 belongs to a queue.
-    assert view.queue[["LeadId", "OwnerId", "CampaignId"]].values.tolist() == [[L4, R1, C1], [L6, R1, C1]]
+    # 23 November at 16:00: 1 + 8 = 9, in Raj's queue now (he owns L6 since the 24th). L1 and L2 were touched;
+    # L3 is qualified out; L8 belongs to a queue.
+    assert view.queue[["LeadId", "OwnerId", "CampaignId"]].values.tolist() == [[L4, R1, C1], [L6, R2, C1]]
     assert view.queue["age_hours"].tolist() == pytest.approx([112, 9])
-    assert view.adrs.loc[R1, "queue"] == 2
+    assert (view.adrs.loc[R1, "queue"], view.adrs.loc[R2, "queue"]) == (1, 1)
 
 
 def test_per_adr_figures(view):
-    # Rita's members: M1-M7 (M2 hers at the response) and the trade show's M5, M8, M9 and July's M14 = 10.
+    # Rita's members: M1-M7 (M2 and M6 hers at the response) and the trade show's M5, M8, M9 and July's M14 = 10.
     # Raj has no member, but owns the 20,000 opportunity.
     assert view.adrs.loc[R1, ["members", "responders", "touched_in_sla", "opportunities"]].tolist() == [10, 5, 1, 2]
     assert (view.adrs.loc[R1, "pipeline"], view.adrs.loc[R1, "won"]) == (15_000, 10_000)
