@@ -212,7 +212,8 @@ REPORTS = (
         _labelled(_C, "Id", "id"), _labelled(_C, "Name"), _labelled(_C, "OwnerId", "person"), _labelled(_C, "Type"),
         Column("Industry", "Industry", "text"), Column("Employees", "NumberOfEmployees", "number"),
         _labelled(_C, "CreatedDate", "datetime"), _labelled(_C, "Partner_Recruited_Date__c", "date"),
-        _labelled(_C, "Certification_Status__c"), _labelled(_C, "Certified_Date__c", "date"))),
+        _labelled(_C, "Certification_Status__c"), _labelled(_C, "Certified_Date__c", "date"),
+        _labelled(_C, "Named_ADR__c", "person"))),
     Report("Contact", "Contacts & Accounts", "report1700000000008", (
         _labelled(_K, "Id", "id"), _labelled(_K, "Name"), _labelled(_K, "AccountId", "id"),
         _labelled(_K, "OwnerId", "person"), Column("Email", "Email", "text"), Column("Title", "Title", "text"),

@@ -24,7 +24,8 @@ NOT_A_USER = "00G000000000000AAA"  # a queue-like id for a history owner no user
 _ID = r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$"
 _AMBIGUOUS = "\x00ambiguous"
 _PEOPLE = {"users": ("ManagerId",), "activities": ("OwnerId",), "leads": ("OwnerId",),
-           "opportunities": ("OwnerId",), "quotas": ("QuotaOwnerId",), "accounts": ("OwnerId",)}
+           "opportunities": ("OwnerId",), "quotas": ("QuotaOwnerId",), "accounts": ("OwnerId", "Named_ADR__c"),
+           "contacts": ("OwnerId",), "campaigns": ("OwnerId",)}
 _LISTED = 10  # unmatched names reported one by one per column
 _QUEUE_OWNED = frozenset({"leads", "lead_history"})  # tables whose owner may be a queue, printed by its name
 
