@@ -244,8 +244,9 @@ def active(members: pd.DataFrame, deals: pd.DataFrame, period: Period) -> pd.Ind
 
 
 def events(table: pd.DataFrame, rules: CampaignRules = CampaignRules()) -> pd.DataFrame:
-    """The rows of `campaign_table` that are events (Type one of `event_types`)."""
-    return table.loc[isin(table[C.Type], rules.event_types)]
+    """The rows of `campaign_table` that are events (Type one of `event_types`, in any case: orgs write 'event')."""
+    return table.loc[table[C.Type].str.casefold().isin([t.casefold() for t in rules.event_types]).fillna(False)
+                     .to_numpy()]
 
 
 def recruited(event_rows: pd.DataFrame, members: pd.DataFrame, leads: pd.DataFrame, contacts: pd.DataFrame,

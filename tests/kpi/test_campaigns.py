@@ -222,3 +222,9 @@ def test_missing_campaign_exports_are_said_and_leave_figures_unknown():
     assert no_contacts[1] == ("Contact.csv is missing or empty, so 2 campaign members that are contacts are left out "
                               "and events recruit no partner through a contact: export Contact (Id, AccountId, "
                               "OwnerId, Name)")
+
+
+def test_event_types_match_in_any_case():
+    # Orgs write picklist values their own way: the workshop export's Type is 'event'.
+    table = pd.DataFrame({"Type": ["event", "TRADE SHOW", "Email", None]}, index=[C1, C2, C3, C4])
+    assert list(campaigns.events(table).index) == [C1, C2]
