@@ -97,8 +97,8 @@ def test_a_bookmarked_deep_link_is_the_first_request_of_a_fresh_server(browser):
         page = open_view(browser, f"{url}/rep?team=ADR", "deep-link.png", charts=2)
         assert page.locator('[data-testid="stException"]').count() == 0
         # The frame ran: its navigation (titled pages, not file names) and its filters are in the sidebar.
-        assert nav_links(page) == ["Team", "Rep", "Pipeline", "funnel", "Partners", "Customers", "Plan", "review",
-                                   "Glossary", "Data"]  # (each starts with its icon)
+        assert nav_links(page) == ["Team", "Rep", "Pipeline", "funnel", "Partners", "Customers", "Campaigns", "Plan",
+                                   "review", "Glossary", "Data"]  # (each starts with its icon)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').count() == 1
         page.close()
 

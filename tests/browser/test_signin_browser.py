@@ -55,7 +55,8 @@ def test_a_rep_signs_in_and_sees_only_her_own_view(browser, signed_in_app):
     sign_in(page, url, provider, f"kamala.perez{MAIL}", charts=2)
     screenshot(page, "signin-rep.png")
     assert page.locator("h1").first.inner_text() == "Kamala Perez"
-    assert nav_links(page) == ["Rep", "Pipeline", "funnel", "Partners", "Customers", "Glossary"]  # no Team/Plan/review/Data
+    assert nav_links(page) == ["Rep", "Pipeline", "funnel", "Partners", "Customers", "Campaigns",
+                               "Glossary"]  # no Team/Plan/review/Data
     assert "Kamala Perez · rep: own figures" in page.locator('[data-testid="stSidebar"]').inner_text()
     for path in (f"rep?rep={LEILA}", "team", "data"):  # another rep's id, and pages she has no link to
         page.goto(f"{url}/{path}")
@@ -74,7 +75,8 @@ def test_a_manager_signs_in_to_her_teams_and_a_stranger_is_refused(browser, sign
     sign_in(page, url, provider, f"sofia.jackson{MAIL}", charts=3)
     screenshot(page, "signin-manager.png")
     assert page.locator("h1").first.inner_text() == "Team · Sofia Jackson's reps"
-    assert nav_links(page) == ["Team", "Rep", "Pipeline", "funnel", "Partners", "Customers", "Plan", "review", "Glossary"]
+    assert nav_links(page) == ["Team", "Rep", "Pipeline", "funnel", "Partners", "Customers", "Campaigns", "Plan",
+                                "review", "Glossary"]
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "Sofia Jackson · manager: sees 8 people below them" in sidebar
     sign_out(page)
