@@ -25,7 +25,7 @@ STATUS, CONVERTED, REASON = "status", "converted", "reason"
 QUALIFIED_OUT_AT, TOUCHES, FIRST_TOUCH_DAY, BUSINESS_DAYS, MET = (
     "qualified_out_at", "touches", "first_touch_day", "business_days", "cadence_met")
 WINDOW_START, LAST_TOUCH_AT = "window_start", "last_touch_at"
-QUALIFIED_OUT, MISSES, GAPS = "qualified_out", "cadence_misses_qtd", "logging_gaps_qtd"  # per-ADR counts
+QUALIFIED_OUT, MISSES, GAPS = "qualified_out_qtd", "cadence_misses_qtd", "logging_gaps_qtd"  # per-ADR counts
 
 
 @dataclass(frozen=True)

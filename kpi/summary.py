@@ -664,7 +664,7 @@ def qualified_out_cadence(facts: Facts, as_of: pd.Timestamp, since: pd.Timestamp
 class LeadProcessView:
     """How a set of ADRs work their leads by the book over a period (the lead-process part of the funnel page)."""
 
-    reps: pd.DataFrame  # per ADR (index OwnerId): qualified_out, cadence_misses_qtd, logging_gaps_qtd over the period
+    reps: pd.DataFrame  # per ADR (index OwnerId): qualified_out_qtd, cadence_misses_qtd, logging_gaps_qtd (the period)
     qualified_out: pd.DataFrame  # cadence.cadence rows qualified out in the period, with the lead's Name and Company
     misses: pd.DataFrame  # those of them that did not meet the cadence (cadence.cadence_misses)
     touches: pd.DataFrame  # cadence.touches_of the misses: the calls and emails each one got, oldest first
