@@ -25,7 +25,7 @@ STATUS, CONVERTED, REASON = "status", "converted", "reason"
 QUALIFIED_OUT_AT, TOUCHES, FIRST_TOUCH_DAY, BUSINESS_DAYS, MET = (
     "qualified_out_at", "touches", "first_touch_day", "business_days", "cadence_met")
 WINDOW_START, LAST_TOUCH_AT = "window_start", "last_touch_at"
-QUALIFIED_OUT, MISSES, GAPS = "qualified_out", "cadence_misses_qtd", "logging_gaps_qtd"  # per-ADR counts
+QUALIFIED_OUT, MISSES, GAPS = "qualified_out_qtd", "cadence_misses_qtd", "logging_gaps_qtd"  # per-ADR counts
 
 
 @dataclass(frozen=True)
@@ -131,17 +131,18 @@ def qualified_out(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: 
     (`qualified_out_at`), the ADR (the owner then; NA: a queue), the day in that ADR's zone, the closed status and
     the reason (RULE). A lead with no such history row has no moment and is not here. Columns: LeadId, OwnerId,
     qualified_out_at, day, status, reason."""
-    closing = isin(lead_history[H.Field], stage_rules.status_fields) & isin(lead_history[H.NewValue],
-                                                                           rules.closed_statuses)
-    leads = leads.loc[among(leads[L.Id], lead_history.loc[closing, H.LeadId])].reset_index(drop=True)
-    history = history_of(leads, lead_history)  # the history of the leads ever closed, not of every lead
-    closed = history.loc[isin(history[H.Field], stage_rules.status_fields)
-                         & isin(history[H.NewValue], rules.closed_statuses)]
-    first = closed.sort_values(H.CreatedDate, kind="stable").drop_duplicates(LEAD)
-    converted = (leads[L.IsConverted] & (leads[L.ConvertedDate].isna() | (leads[L.ConvertedDate] <= as_of))).to_numpy()
-    first = first.loc[~converted[first[LEAD].to_numpy()]]
+    into = lead_history.loc[isin(lead_history[H.NewValue], rules.closed_statuses)]  # few rows: then the field
+    closing = into.loc[isin(into[H.Field], stage_rules.status_fields)]
+    first = closing.sort_values(H.CreatedDate, kind="stable").drop_duplicates(H.LeadId)
     if since is not None:  # a day earlier in UTC is earlier in every zone
         first = first.loc[(first[H.CreatedDate] >= (since - pd.Timedelta(days=1)).tz_localize("UTC")).to_numpy()]
+    leads = leads.loc[among(leads[L.Id], first[H.LeadId])].reset_index(drop=True)
+    first = history_of(leads, first)
+    converted = (leads[L.IsConverted] & (leads[L.ConvertedDate].isna() | (leads[L.ConvertedDate] <= as_of))).to_numpy()
+    first = first.loc[~converted[first[LEAD].to_numpy()]]
+    # Only the owner changes of these leads are read, not their whole history.
+    moves = lead_history.loc[isin(lead_history[H.Field], stage_rules.owner_fields)]
+    history = history_of(leads, moves)
     owners = _users(owner_at(first[LEAD].to_numpy(), first[H.CreatedDate], leads[L.OwnerId].to_numpy(dtype=object),
                              owner_change_rows(history, stage_rules)))
     moment = first[H.CreatedDate].reset_index(drop=True)

@@ -90,6 +90,8 @@ def orphans(campaign_members: pd.DataFrame, campaigns: pd.DataFrame, leads: pd.D
     """The members that name what the data does not hold, each once, first of: a campaign not in Campaign, a lead
     not in Lead, a contact not in Contact (a member without a lead), neither a lead nor a contact. They are left
     out of every figure. Columns: Id, CampaignId, LeadId, ContactId, problem."""
+    if campaign_members.empty:  # no member: no pass over every lead
+        return campaign_members[[M.Id, M.CampaignId, M.LeadId, M.ContactId]].assign(**{ORPHAN: ""})
     lead, contact = campaign_members[M.LeadId], campaign_members[M.ContactId]
     problem = np.select(
         [~among(campaign_members[M.CampaignId], campaigns[C.Id]), lead.notna().to_numpy() & ~among(lead, leads[L.Id]),
@@ -120,7 +122,8 @@ def member_table(members: pd.DataFrame, leads: pd.DataFrame, lead_history: pd.Da
     moment and the day it was added (RULE). Columns: Id, CampaignId, LeadId, ContactId, who, OwnerId, time_zone,
     responder, responded_at, created_day."""
     members = members.reset_index(drop=True)
-    leads = leads.loc[among(leads[L.Id], members[M.LeadId])].reset_index(drop=True)  # the members' leads only
+    leads = (leads.loc[among(leads[L.Id], members[M.LeadId])] if len(members) else leads.iloc[0:0]).reset_index(
+        drop=True)  # the members' leads only
     has_lead = members[M.LeadId].notna().to_numpy()
     lead = positions(members[M.LeadId], leads[L.Id])
     now = pd.Series(np.where(has_lead, np.append(leads[L.OwnerId].to_numpy(dtype=object), None)[lead],
@@ -174,8 +177,8 @@ def lead_outcomes(lead_ids: pd.Series, leads: pd.DataFrame, lead_history: pd.Dat
     """What each of these leads was at the end of `as_of` (cadence.lead_states: owner, status, converted), whether
     it had reached MQL, SAL or SQL (qualified in) and SQL by then (`stages`: funnel.stages_reached), whether it was
     qualified out (not converted, a closed status) and why (the reason field, on qualified-out leads only)."""
-    states = cadence.lead_states(leads.loc[among(leads[L.Id], lead_ids)], lead_history, owner_zones, as_of,
-                                 stage_rules)
+    leads = leads.loc[among(leads[L.Id], lead_ids)] if len(lead_ids) else leads.iloc[0:0]  # these leads only
+    states = cadence.lead_states(leads, lead_history, owner_zones, as_of, stage_rules)
     reached = stages.loc[(stages[DAY] <= as_of).to_numpy() & among(stages[LEAD_ID], lead_ids)] if len(lead_ids) \
         else stages.iloc[0:0]
     by_stage = {stage: reached.loc[(reached[STAGE] == stage).to_numpy(), LEAD_ID] for stage in Stage}

@@ -102,29 +102,31 @@ def _file_problems(named: pd.DataFrame, owners: pd.Series, bearers: pd.Series, k
     return sorted(said, key=lambda p: (p.row, p.column != N.owner))
 
 
-def assignments(named: pd.DataFrame, users: pd.DataFrame, accounts: pd.DataFrame,
-                as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Problem]]:
-    """Each ADR's named accounts that exist on `as_of` (created on or before it), from `source_of` (RULE): columns
-    OwnerId, AccountId, source, row (the file's row, header = row 1; NA otherwise). A file row whose owner is no
-    single user, or whose account is not in Account.csv, is skipped and said, by row and column."""
+def assignments(named: pd.DataFrame, users: pd.DataFrame, accounts: pd.DataFrame, as_of: pd.Timestamp,
+                owners: pd.Index | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each ADR's (of `owners`, or every one's) named accounts that exist on `as_of` (created on or before it), from
+    `source_of` (RULE): columns OwnerId, AccountId, source, row (the file's row, header = row 1; NA otherwise). A
+    file row whose owner is no single user, or whose account is not in Account.csv, is skipped and said, by row and
+    column, whoever it names."""
     created = accounts[A.CreatedDate].dt.tz_convert(None).dt.normalize()
     existing = accounts.loc[(created.isna() | (created <= as_of)).to_numpy()]
-    source = source_of(named, accounts)
+    source, problems = source_of(named, accounts), []
     if source == FROM_FILE:
-        owners, bearers = _user_ids(named[N.owner], users)
+        adrs, bearers = _user_ids(named[N.owner], users)
         account = to_18(named[N.account].str.strip())
-        known = among(account, accounts[A.Id])
-        rows = pd.DataFrame({OWNER_ID: owners.to_numpy(), ACCOUNT_ID: account.to_numpy(), SOURCE: source,
-                             ROW_NUMBER: np.arange(len(named)) + 2})
-        rows = rows.loc[owners.notna().to_numpy() & among(account, existing[A.Id])]
-        problems = _file_problems(named, owners, bearers, known)
-    else:
+        problems = _file_problems(named, adrs, bearers, among(account, accounts[A.Id]))
+        rows = pd.DataFrame({OWNER_ID: adrs.to_numpy(), ACCOUNT_ID: account.to_numpy(), SOURCE: source,
+                             ROW_NUMBER: np.arange(len(named)) + 2}).loc[among(account, existing[A.Id])]
+        rows = rows.loc[rows[OWNER_ID].notna().to_numpy()
+                        & (True if owners is None else among(rows[OWNER_ID], owners))].drop_duplicates(
+            [OWNER_ID, ACCOUNT_ID])  # a row repeated in the file counts once
+    else:  # one ADR per account: no pair twice
         column = A.Named_ADR__c if source == FROM_FIELD else A.OwnerId
-        rows = pd.DataFrame({OWNER_ID: existing[column].to_numpy(), ACCOUNT_ID: existing[A.Id].to_numpy(),
-                             SOURCE: source, ROW_NUMBER: pd.NA}).dropna(subset=OWNER_ID)
-        problems = []
-    rows = rows.drop_duplicates([OWNER_ID, ACCOUNT_ID]).astype({OWNER_ID: "str", ACCOUNT_ID: "str",
-                                                                ROW_NUMBER: "Int64"})
+        theirs = existing.loc[existing[column].notna().to_numpy()
+                              & (True if owners is None else among(existing[column], owners))]
+        rows = pd.DataFrame({OWNER_ID: theirs[column].to_numpy(), ACCOUNT_ID: theirs[A.Id].to_numpy(),
+                             SOURCE: source, ROW_NUMBER: pd.NA})
+    rows = rows.astype({OWNER_ID: "str", ACCOUNT_ID: "str", ROW_NUMBER: "Int64"})
     return rows.reset_index(drop=True), problems
 
 
@@ -135,19 +137,21 @@ def account_activities(counted: pd.DataFrame, activities: pd.DataFrame, contacts
     (`via`: the first link found). Columns: AccountId, Id, OwnerId, WhoId, kind, day, done_at, via."""
     done = activities_in(counted, window, as_of)
     rows = done[ROW].to_numpy()
-    of_contact = pd.Series(contacts[C.AccountId].to_numpy(), index=contacts[C.Id].to_numpy())
-    who = pd.Series(activities[T.WhoId].array[rows])
-    links = pd.concat([pd.DataFrame({"_at": np.arange(len(rows)), ACCOUNT_ID: values, LINK: via})
-                       for values, via in ((activities[T.AccountId].array[rows], T.AccountId),
-                                           (activities[T.WhatId].array[rows], T.WhatId),
-                                           (remap(who, of_contact).array, "Contact.AccountId"))], ignore_index=True)
-    links = links.loc[among(links[ACCOUNT_ID], account_ids)].drop_duplicates(["_at", ACCOUNT_ID])
+    who = activities[T.WhoId].take(rows)
+    candidates = [(activities[T.AccountId].take(rows), T.AccountId), (activities[T.WhatId].take(rows), T.WhatId)]
+    if len(contacts):
+        candidates.append((remap(who, pd.Series(contacts[C.AccountId].to_numpy(), index=contacts[C.Id].to_numpy())),
+                           "Contact.AccountId"))
+    hits = [(among(values, account_ids), values, via) for values, via in candidates]  # three links, not rows
+    links = pd.concat([pd.DataFrame({"_at": np.flatnonzero(hit), ACCOUNT_ID: values.to_numpy(dtype=object)[hit],
+                                     LINK: via}) for hit, values, via in hits], ignore_index=True)
+    links = links.drop_duplicates(["_at", ACCOUNT_ID])
     at, picked = links["_at"].to_numpy(), rows[links["_at"].to_numpy()]
     return pd.DataFrame({ACCOUNT_ID: links[ACCOUNT_ID].to_numpy(), T.Id: activities[T.Id].array[picked],
                          T.OwnerId: activities[T.OwnerId].array[picked], T.WhoId: who.array[at],
                          KIND: done[KIND].astype(str).array[at], DAY: done[DAY].array[at],
                          DONE_AT: done[DONE_AT].array[at], LINK: links[LINK].to_numpy()}).astype(
-        {ACCOUNT_ID: "str", T.Id: "str", T.OwnerId: "str", T.WhoId: "str"})
+        {ACCOUNT_ID: "str", LINK: "str"})
 
 
 def coverage(pairs: pd.DataFrame, linked: pd.DataFrame, deals: pd.DataFrame, window: Period) -> pd.DataFrame:
@@ -162,6 +166,15 @@ def coverage(pairs: pd.DataFrame, linked: pd.DataFrame, deals: pd.DataFrame, win
         TOUCHED: last.notna().to_numpy(), LAST_TOUCH: last,
         MEETINGS: remap(pairs[ACCOUNT_ID], meetings).fillna(0).astype(int),
         OPPORTUNITIES: remap(pairs[ACCOUNT_ID], created.groupby(O.AccountId).size()).fillna(0).astype(int)})
+
+
+def touched_counts(pairs: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
+    """Per ADR (index OwnerId) of `assignments` pairs: named accounts and those a call or email of `linked`
+    (account_activities) touched: the scorecard's two counts, without the rest of `coverage`."""
+    calls = linked.loc[linked[KIND].isin(_CALLS_AND_EMAILS).to_numpy(), ACCOUNT_ID]
+    touched = pd.Series(among(pairs[ACCOUNT_ID], calls), index=pairs.index)
+    return pd.DataFrame({NAMED: pairs.groupby(OWNER_ID).size(),
+                         TOUCHED_30D: touched.groupby(pairs[OWNER_ID]).sum()}).astype(int)
 
 
 def rep_figures(rows: pd.DataFrame) -> pd.DataFrame:

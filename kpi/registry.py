@@ -366,6 +366,10 @@ ENTRIES: tuple[KPI, ...] = (
         "opportunities created on named accounts in the 30 days ending on the as-of date",
         f"New deals on the ADR's named accounts, whoever owns them. {named_accounts.RULE}",
         needs=(*_ACCOUNTS, *_DEALS)),
+    KPI("qualified_out_qtd", "Leads qualified out QTD", _PROC, Unit.COUNT, Grain.QTD, _NEUTRAL,
+        "leads first moved into a closed status on a day of the quarter to date (and not converted since)",
+        f"Leads the ADR closed without conversion, for the owner at that moment. {cadence.RULE}",
+        needs=_LEAD_PROCESS),
     KPI("cadence_misses_qtd", "Qualified out too early QTD", _PROC, Unit.COUNT, Grain.QTD, _DOWN,
         "leads qualified out on a day of the quarter to date without the cadence (6 calls or emails over 10 "
         "business days) met",

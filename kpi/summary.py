@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from kpi import (activity, cadence, campaigns, channels, customers, forecast, funnel, goals, named_accounts, partners,
@@ -92,8 +93,7 @@ def scorecard(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisc
     deals = revenue.deal_totals(deals_then, w.quarter, as_of)
     open_deals = pipeline.pipeline_totals(deals_then, facts.org.opportunity_history, w.quarter, as_of, zones,
                                           facts.definitions.hygiene)
-    named = named_accounts.rep_figures(_named(facts, as_of, deals_then, reps.index)[0])[[
-        named_accounts.NAMED, named_accounts.TOUCHED_30D]]
+    named = named_accounts.touched_counts(*_named(facts, as_of, reps.index)[:2])
     misses = cadence.miss_counts(qualified_out_cadence(facts, as_of, w.qtd.start), w.qtd)
     counts = pd.concat([today, week, stage_week, stage_month, _funnel_qtd(facts, w),
                         measured[speed.BREACHES], speed.untouched_counts(untouched), deals,
@@ -570,14 +570,17 @@ def backtest(facts: Facts, as_of: pd.Timestamp, calendar: FiscalCalendar = Fisca
                              every_weeks=every_weeks, trials=simulation.trials, seed=simulation.seed)
 
 
-def _activities_on(facts: Facts, who: pd.Series | None = None,
-                   accounts: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _activities_on(facts: Facts, who: pd.Series | None = None, accounts: pd.Series | None = None,
+                   window: Period | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Counted activities (activity.counted_activities) and the activity table they index, holding every activity
-    on these leads or contacts (WhoId) or accounts (AccountId, WhatId, or one of their contacts): the facts' own; for
-    one viewer's share, the whole org's on them, since anyone's call counts whoever looks."""
+    on these leads or contacts (WhoId) or accounts (AccountId, WhatId, or one of their contacts), at least those
+    done in `window` (when given): the facts' own; for one viewer's share, the whole org's on them, since anyone's
+    call counts whoever looks."""
     if facts.population is None:
         return facts.activities, facts.org.activities
     raw, contacts = facts.whole_org.activities, facts.whole_org.contacts
+    if window is not None:  # a day either side holds every zone's day; only these rows are counted again
+        raw = raw.loc[_near(raw, window)]
     accounts = pd.Series(dtype="str") if accounts is None else accounts
     persons = pd.concat([pd.Series(dtype="str") if who is None else who,
                          contacts.loc[among(contacts[Contacts.AccountId], accounts), Contacts.Id]])
@@ -587,17 +590,27 @@ def _activities_on(facts: Facts, who: pd.Series | None = None,
     return activity.counted_activities(subset, people.zones(facts.people), facts.definitions.activity), subset
 
 
-def _named(facts: Facts, as_of: pd.Timestamp, deals: pd.DataFrame,
+def _near(activities: pd.DataFrame, window: Period) -> np.ndarray:
+    """Activities whose completion, start, date or creation falls within a day of `window` (in UTC): a superset of
+    those whose day (activity.counted_activities) lies in it."""
+    start = (window.start - pd.Timedelta(days=1)).tz_localize("UTC")
+    end = (window.end + pd.Timedelta(days=2)).tz_localize("UTC")
+    instants = [activities[c] for c in (Activities.CompletedDateTime, Activities.StartDateTime, Activities.CreatedDate)]
+    dated = activities[Activities.ActivityDate]
+    return np.logical_or.reduce([((t >= start) & (t < end)).to_numpy() for t in instants]
+                                + [((dated >= window.start) & (dated <= window.end)).to_numpy()])
+
+
+def _named(facts: Facts, as_of: pd.Timestamp,
            owners: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], Period]:
-    """The named accounts of `owners` on `as_of` with their coverage (named_accounts.coverage over `deals`), the
-    activities on them in the window, the named-accounts file's problems, and the window."""
+    """The named accounts of `owners` on `as_of` (named_accounts.assignments), the activities on them in the window
+    (named_accounts.account_activities), the named-accounts file's problems, and the window."""
     whole, window = facts.whole_org, facts.definitions.named_accounts.window(as_of)
-    pairs, problems = named_accounts.assignments(whole.named_accounts, whole.users, whole.accounts, as_of)
-    pairs = pairs.loc[among(pairs[named_accounts.OWNER_ID], owners)]
-    counted, raw = _activities_on(facts, accounts=pairs[named_accounts.ACCOUNT_ID])
+    pairs, problems = named_accounts.assignments(whole.named_accounts, whole.users, whole.accounts, as_of, owners)
+    counted, raw = _activities_on(facts, accounts=pairs[named_accounts.ACCOUNT_ID], window=window)
     linked = named_accounts.account_activities(counted, raw, whole.contacts, pairs[named_accounts.ACCOUNT_ID],
                                                window, as_of)
-    return named_accounts.coverage(pairs, linked, deals, window), linked, problems, window
+    return pairs, linked, problems, window
 
 
 @dataclass(frozen=True)
@@ -618,8 +631,8 @@ def named_view(facts: Facts, as_of: pd.Timestamp, owners: pd.Index, deals: pd.Da
     """`deals`: `whole_org_deals` that day (computed when not given): opportunities on a named account count
     whoever owns them."""
     everyone = whole_org_deals(facts, as_of) if deals is None else deals
-    mine, linked, problems, window = _named(facts, as_of, everyone, owners)
-    mine = mine.reset_index(drop=True)
+    pairs, linked, problems, window = _named(facts, as_of, owners)
+    mine = named_accounts.coverage(pairs, linked, everyone, window)
     accounts = facts.whole_org.accounts
     figures = named_accounts.rep_figures(mine).reindex(owners)
     figures = figures.fillna({k: 0 for k in NAMED_KEYS if k != named_accounts.COVERAGE}).astype(
@@ -651,7 +664,7 @@ def qualified_out_cadence(facts: Facts, as_of: pd.Timestamp, since: pd.Timestamp
 class LeadProcessView:
     """How a set of ADRs work their leads by the book over a period (the lead-process part of the funnel page)."""
 
-    reps: pd.DataFrame  # per ADR (index OwnerId): qualified_out, cadence_misses_qtd, logging_gaps_qtd over the period
+    reps: pd.DataFrame  # per ADR (index OwnerId): qualified_out_qtd, cadence_misses_qtd, logging_gaps_qtd (the period)
     qualified_out: pd.DataFrame  # cadence.cadence rows qualified out in the period, with the lead's Name and Company
     misses: pd.DataFrame  # those of them that did not meet the cadence (cadence.cadence_misses)
     touches: pd.DataFrame  # cadence.touches_of the misses: the calls and emails each one got, oldest first

@@ -88,6 +88,9 @@ def test_coverage_over_the_last_30_days_through_the_account_or_its_contacts(foun
     assert figures.loc[R1, ["named_accounts", "named_touched_30d", "named_meetings_30d",
                             "named_opportunities_30d"]].tolist() == [2, 1, 1, 1]
     assert figures.loc[R1, "named_coverage"] == 0.5 and figures.loc[R2, "named_coverage"] == 1.0
+    # The scorecard's two counts, read without the rest: the same.
+    assert named_accounts.touched_counts(pairs, linked).to_dict("index") == {
+        R1: {"named_accounts": 2, "named_touched_30d": 1}, R2: {"named_accounts": 1, "named_touched_30d": 1}}
     cold = named_accounts.untouched(rows.reset_index(), ACCOUNTS)
     assert cold[["OwnerId", "AccountId", "Name"]].values.tolist() == [[R1, A1, "Account 1"]]
 
@@ -120,3 +123,11 @@ def test_calls_on_contacts_without_a_contact_export_are_a_gap():
     said = named_accounts.gaps(CONTACTS.iloc[0:0], ACTIVITIES)
     assert len(said) == 1 and "1 activity names a contact but no account" in said[0] and "Export Contact" in said[0]
     assert named_accounts.gaps(CONTACTS, ACTIVITIES) == []
+
+
+def test_named_accounts_of_some_adrs_only():
+    pairs, problems = named_accounts.assignments(FILE, USERS, ACCOUNTS, AS_OF, pd.Index([R2]))
+    assert pairs[["OwnerId", "AccountId"]].values.tolist() == [[R2, A3]]
+    assert len(problems) == 3  # the file's problems are said whoever they name
+    owned, _ = named_accounts.assignments(FILE.iloc[0:0], USERS, ACCOUNTS, AS_OF, pd.Index([R1]))
+    assert owned.empty  # Rita owns no account

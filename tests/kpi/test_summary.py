@@ -429,3 +429,30 @@ def test_the_summary_runs_with_no_campaign_data(doc):
     assert doc["campaigns"] == []
     assert (doc["team"]["named_accounts"], doc["team"]["named_coverage"], doc["team"]["cadence_misses_qtd"]) == (
         0, None, 0)
+
+
+def test_the_named_accounts_view_lists_the_records_behind_each_figure():
+    from kpi.summary import named_view
+    facts = prepare(lead_process_org())
+    view = named_view(facts, AS_OF, pd.Index([R1, R2, S5]))
+    assert view.source == "named_accounts.csv" and view.problems == []
+    assert (view.window.start, view.window.end) == (pd.Timestamp("2026-10-26"), AS_OF)
+    assert view.reps.loc[R1, ["named_accounts", "named_touched_30d", "named_coverage"]].tolist() == [2, 1, 0.5]
+    assert view.reps.loc[S5, "named_accounts"] == 0 and pd.isna(view.reps.loc[S5, "named_coverage"])
+    # Rita's A2 is untouched; the touches behind the figure: Rita's call on A1, Sam's email to A3's contact.
+    assert view.untouched[["OwnerId", "AccountId", "Name"]].values.tolist() == [[R1, A2, "Account 2"]]
+    assert view.touches[["AccountId", "Id", "via"]].values.tolist() == [
+        [A3, uid("00T", 2), "Contact.AccountId"], [A1, uid("00T", 1), "AccountId"]]
+    assert view.opportunities.empty  # no deal on a named account in the window
+
+
+def test_the_lead_process_view_lists_misses_with_their_touches():
+    from kpi.periods import FiscalCalendar
+    from kpi.summary import lead_process_view
+    view = lead_process_view(prepare(lead_process_org()), AS_OF, FiscalCalendar(), pd.Index([R1, R2]))
+    # Rita qualified Q1 out on 16 November after 5 calls (2-6 November): a miss; Raj none.
+    assert view.reps.loc[R1].to_dict() == {"qualified_out_qtd": 1, "cadence_misses_qtd": 1, "logging_gaps_qtd": 0}
+    assert view.reps.loc[R2].to_dict() == {"qualified_out_qtd": 0, "cadence_misses_qtd": 0, "logging_gaps_qtd": 0}
+    assert view.misses[["LeadId", "touches", "business_days"]].values.tolist() == [[uid("00Q", 1), 5, 10]]
+    assert sorted(view.touches["Id"]) == [uid("00T", 10 + d) for d in (2, 3, 4, 5, 6)]
+    assert len(view.messages) == 1 and "Disqualified_Reason__c is empty for every lead" in view.messages[0]
