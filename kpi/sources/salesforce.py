@@ -30,13 +30,13 @@ from kpi.store import ImportRecord, Store
 
 Progress = Callable[[float, str], None]
 # Objects pulled, with the canonical table each feeds; the first pull windows the busy ones by SystemModstamp
-# (campaigns are few and read whole: a member of the window may belong to an old one).
+# (accounts, their contacts and campaigns are read whole: a record of the window may name an old one).
 OBJECTS = {"User": "users", "UserRole": "user_roles", "Account": "accounts", "Task": "activities",
            "Event": "activities", "Lead": "leads", "LeadHistory": "lead_history", "Opportunity": "opportunities",
            "OpportunityFieldHistory": "opportunity_history", "OpportunityPartner": "opportunity_partners",
            "ForecastingQuota": "quotas", "Contact": "contacts", "Campaign": "campaigns",
            "CampaignMember": "campaign_members"}
-WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory", "Contact",
+WINDOWED = frozenset({"Task", "Event", "Lead", "LeadHistory", "Opportunity", "OpportunityFieldHistory",
                       "CampaignMember"})
 PULL_SOURCE = "salesforce pull"  # how the import log names a pull
 _OVERLAP = pd.Timedelta(minutes=5)  # a later pull re-reads this much before the last one (clock skew, slow commits)
