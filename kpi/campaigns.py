@@ -193,7 +193,7 @@ def lead_outcomes(lead_ids: pd.Series, leads: pd.DataFrame, lead_history: pd.Dat
 def with_outcomes(members: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     """The members with their lead's outcome flags and reason (a contact member: none of them)."""
     flags = outcomes.set_index(LEAD_ID)
-    out = members.assign(**{flag: remap(members[M.LeadId], flags[flag]).fillna(False).astype(bool)
+    out = members.assign(**{flag: among(members[M.LeadId], flags.index[flags[flag].astype(bool).to_numpy()])
                             for flag in (MQL, QUALIFIED_IN, SQL, QUALIFIED_OUT)})
     return out.assign(**{cadence.REASON: remap(members[M.LeadId], flags[cadence.REASON]).astype("str")})
 
