@@ -10,8 +10,9 @@ import pandas as pd
 
 from kpi.activity import CREATED_DAY, DAY, DONE_AT, KIND, ROW, ActivityKind
 from kpi.funnel import LEAD, LEAD_ID, OWNER_ID, REACHED_AT, STAGE, Stage, StageRules, owner_at, owner_change_rows
-from kpi.ids import QUEUE_PREFIX
+from kpi.ids import without_queues
 from kpi.lookup import among, isin, positions, remap
+from kpi.people import zone_of
 from kpi.periods import Period, end_of_local_day, local_day
 from kpi.schema import Activities, LeadHistory, Leads
 
@@ -85,14 +86,6 @@ def history_of(leads: pd.DataFrame, lead_history: pd.DataFrame) -> pd.DataFrame:
     return lead_history.loc[where >= 0].assign(**{LEAD: where[where >= 0]})
 
 
-def _zones(owners: pd.Series, owner_zones: pd.Series) -> pd.Series:
-    return remap(owners, owner_zones).fillna("UTC")
-
-
-def _users(owners: np.ndarray) -> pd.Series:
-    """Owner ids with queues (00G...) made NA: a queue counts for nobody."""
-    owners = pd.Series(owners, dtype="str")
-    return owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True))
 
 
 def lead_states(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: pd.Series, as_of: pd.Timestamp,
@@ -104,10 +97,10 @@ def lead_states(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: pd
     leads = leads.reset_index(drop=True)
     history, lead = history_of(leads, lead_history), np.arange(len(leads))
     days = pd.Series(as_of, index=leads.index)
-    first_end = end_of_local_day(days, _zones(leads[L.OwnerId], owner_zones))
-    owners = _users(owner_at(lead, first_end, leads[L.OwnerId].to_numpy(dtype=object),
+    first_end = end_of_local_day(days, zone_of(leads[L.OwnerId], owner_zones))
+    owners = without_queues(owner_at(lead, first_end, leads[L.OwnerId].to_numpy(dtype=object),
                              owner_change_rows(history, stage_rules)))
-    day_end = end_of_local_day(days, _zones(owners, owner_zones))
+    day_end = end_of_local_day(days, zone_of(owners, owner_zones))
     status_rows = history.loc[isin(history[H.Field], stage_rules.status_fields)]
     status = owner_at(lead, day_end, leads[L.Status].to_numpy(dtype=object),
                       status_rows.assign(**{H.OldValue: status_rows[H.OldValue].fillna("")}))
@@ -143,11 +136,11 @@ def qualified_out(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: 
     # Only the owner changes of these leads are read, not their whole history.
     moves = lead_history.loc[isin(lead_history[H.Field], stage_rules.owner_fields)]
     history = history_of(leads, moves)
-    owners = _users(owner_at(first[LEAD].to_numpy(), first[H.CreatedDate], leads[L.OwnerId].to_numpy(dtype=object),
+    owners = without_queues(owner_at(first[LEAD].to_numpy(), first[H.CreatedDate], leads[L.OwnerId].to_numpy(dtype=object),
                              owner_change_rows(history, stage_rules)))
     moment = first[H.CreatedDate].reset_index(drop=True)
     out = pd.DataFrame({LEAD_ID: leads[L.Id].to_numpy(dtype=object)[first[LEAD].to_numpy()], OWNER_ID: owners,
-                        QUALIFIED_OUT_AT: moment, DAY: local_day(moment, _zones(owners, owner_zones)),
+                        QUALIFIED_OUT_AT: moment, DAY: local_day(moment, zone_of(owners, owner_zones)),
                         STATUS: first[H.NewValue].to_numpy()}).astype({LEAD_ID: "str"})
     out[REASON] = remap(out[LEAD_ID], reasons(leads, rules))
     return out.loc[(out[DAY] <= as_of) & (out[DAY] >= since if since is not None else True)].reset_index(drop=True)

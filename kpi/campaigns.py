@@ -13,8 +13,9 @@ from kpi import cadence
 from kpi.cadence import LeadProcessRules
 from kpi.activity import DONE_AT
 from kpi.funnel import DAY, LEAD_ID, STAGE, Stage, StageRules, owner_at, owner_change_rows
-from kpi.ids import QUEUE_PREFIX
+from kpi.ids import without_queues
 from kpi.lookup import among, isin, positions, remap
+from kpi.people import zone_of
 from kpi.periods import Period, end_of_local_day, local_day
 from kpi.revenue import CREATED_DAY, known_on
 from kpi.schema import Accounts, CampaignMembers, Campaigns, Contacts, Leads, Opportunities
@@ -75,14 +76,6 @@ IS_WON = "won_by_as_of"  # a campaign deal won with CloseDate on or before the a
 ORPHAN = "problem"  # what a left-out member names that is not in the data (`orphans`)
 
 
-def _users(owners: pd.Series) -> pd.Series:
-    """Owner ids with queues (00G...) made NA: a queue counts for nobody."""
-    owners = owners.astype("str")
-    return owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True))
-
-
-def _zones(owners: pd.Series, owner_zones: pd.Series) -> pd.Series:
-    return remap(owners, owner_zones).fillna("UTC")
 
 
 def orphans(campaign_members: pd.DataFrame, campaigns: pd.DataFrame, leads: pd.DataFrame,
@@ -129,7 +122,7 @@ def member_table(members: pd.DataFrame, leads: pd.DataFrame, lead_history: pd.Da
     now = pd.Series(np.where(has_lead, np.append(leads[L.OwnerId].to_numpy(dtype=object), None)[lead],
                              remap(members[M.ContactId], contacts.set_index(K.Id)[K.OwnerId]).to_numpy(dtype=object)),
                     dtype="str")
-    zone_now = _zones(now, owner_zones)
+    zone_now = zone_of(now, owner_zones)
     responded = members[M.FirstRespondedDate]
     responder = members[M.HasResponded] & (responded.isna() | (responded <= as_of))
     day_start = end_of_local_day(responded - pd.Timedelta(days=1), zone_now)
@@ -141,8 +134,8 @@ def member_table(members: pd.DataFrame, leads: pd.DataFrame, lead_history: pd.Da
     adr = now.where(~has_lead)
     adr[known] = owner_at(lead[known], asked[known], leads[L.OwnerId].to_numpy(dtype=object),
                           owner_change_rows(history, stage_rules))
-    adr = _users(adr)
-    zone = _zones(adr, owner_zones).where(adr.notna(), zone_now)
+    adr = without_queues(adr)
+    zone = zone_of(adr, owner_zones).where(adr.notna(), zone_now)
     out = members[[M.Id, M.CampaignId, M.LeadId, M.ContactId]].assign(**{
         WHO: members[M.LeadId].fillna(members[M.ContactId]), OWNER_ID: adr, ZONE: zone, RESPONDER: responder,
         RESPONDED_AT: moment.where(responder), MEMBER_DAY: local_day(created, zone)})
@@ -295,7 +288,7 @@ def queue(members: pd.DataFrame, outcomes: pd.DataFrame, owner_zones: pd.Series,
     open_lead = ~remap(waiting[M.LeadId], state[cadence.CONVERTED]).fillna(True).astype(bool) & ~isin(
         remap(waiting[M.LeadId], state[cadence.STATUS]), rules.closed_statuses)
     rows = waiting.assign(**{OWNER_ID: owner}).loc[open_lead.to_numpy() & owner.notna().to_numpy()]
-    zones = _zones(rows[OWNER_ID], owner_zones)
+    zones = zone_of(rows[OWNER_ID], owner_zones)
     day_end = end_of_local_day(pd.Series(as_of, index=rows.index), zones)
     rows = rows.assign(**{AGE_HOURS: business_hours_between(rows[RESPONDED_AT], day_end, zones, speed.hours)})
     rows = rows.sort_values(AGE_HOURS, ascending=False, kind="stable").drop_duplicates(M.LeadId)

@@ -8,8 +8,9 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from kpi.ids import QUEUE_PREFIX, to_18
+from kpi.ids import to_18, without_queues
 from kpi.lookup import among, isin, positions, remap
+from kpi.people import zone_of
 from kpi.periods import Period, end_of_local_day, local_day
 from kpi.schema import DATE_DTYPE, DATETIME_DTYPE, LeadHistory, Leads, Opportunities
 
@@ -105,7 +106,7 @@ def stages_reached(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones:
     current_owners = leads[L.OwnerId].to_numpy(dtype=object)
 
     # A date-only stage is placed at the end of its day, in the current owner's zone, to find the owner then.
-    current_zones = remap(pd.Series(current_owners[from_fields[LEAD]], dtype="str"), owner_zones).fillna("UTC")
+    current_zones = zone_of(pd.Series(current_owners[from_fields[LEAD]], dtype="str"), owner_zones)
     date_only_end = end_of_local_day(from_fields[DAY], current_zones.set_axis(from_fields.index))
     reached = pd.concat([
         from_history.assign(**{DAY: _nat(from_history, DATE_DTYPE), "_at": from_history[REACHED_AT]}),
@@ -113,8 +114,8 @@ def stages_reached(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones:
     ], ignore_index=True)
     owners = pd.Series(owner_at(reached[LEAD].to_numpy(), reached["_at"], current_owners,
                                 owner_change_rows(history, rules)), dtype="str")
-    reached[OWNER_ID] = owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True))
-    zones = remap(reached[OWNER_ID], owner_zones).fillna("UTC")
+    reached[OWNER_ID] = without_queues(owners)
+    zones = zone_of(reached[OWNER_ID], owner_zones)
     reached[DAY] = reached[DAY].fillna(local_day(reached[REACHED_AT], zones))
     reached[LEAD_ID] = leads[L.Id].to_numpy(dtype=object)[reached[LEAD]]
     reached[STAGE] = pd.Categorical.from_codes(reached[STAGE], categories=STAGES)
@@ -160,12 +161,12 @@ def conversions(leads: pd.DataFrame, lead_history: pd.DataFrame, owner_zones: pd
     where = positions(lead_history[H.LeadId], leads[L.Id])
     history = lead_history.loc[where >= 0].assign(**{LEAD: where[where >= 0]})
     current_owners = leads[L.OwnerId].to_numpy(dtype=object)
-    zones = remap(converted[L.OwnerId], owner_zones).fillna("UTC")
+    zones = zone_of(converted[L.OwnerId], owner_zones)
     day_end = end_of_local_day(converted[L.ConvertedDate], zones)
     owners = pd.Series(owner_at(positions(converted[L.Id], leads[L.Id]), day_end, current_owners,
                                 owner_change_rows(history, rules)), dtype="str")
     return pd.DataFrame({LEAD_ID: converted[L.Id].to_numpy(), DAY: converted[L.ConvertedDate].to_numpy(),
-                         OWNER_ID: owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True)).to_numpy()})
+                         OWNER_ID: without_queues(owners).to_numpy()})
 
 
 COHORT, REACHED = "cohort", "reached"  # columns of `cohort_conversion`

@@ -46,3 +46,9 @@ def make_ids(prefix: str, numbers: np.ndarray, pod: str = "5g0") -> np.ndarray:
         rest //= 62
     ids15 = np.char.add(prefix + pod, digits.view(f"<U{width}").ravel())
     return np.char.add(ids15, suffixes(ids15)) if len(ids15) else ids15
+
+
+def without_queues(owners: pd.Series | np.ndarray) -> pd.Series:
+    """Owner ids with a queue (00G...) or a blank made NA: a queue counts for nobody."""
+    owners = pd.Series(owners, dtype="str")
+    return owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True))

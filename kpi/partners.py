@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.lookup import among, remap
+from kpi.people import zone_of
 from kpi.periods import Period, local_day
 from kpi.revenue import CREATED_DAY, coverage_window, open_deals, won_deals
 from kpi.schema import Accounts, Opportunities, OpportunityPartners
@@ -48,7 +49,7 @@ def partner_accounts(accounts: pd.DataFrame, owner_zones: pd.Series, as_of: pd.T
     certified on `as_of`), the days from one to the other, their age in days on `as_of` and whether they are
     overdue for certification (RULE)."""
     rows = accounts.loc[accounts[A.Type].isin(rules.types).to_numpy()]
-    zones = remap(rows[A.OwnerId], owner_zones).fillna("UTC")
+    zones = zone_of(rows[A.OwnerId], owner_zones)
     created = local_day(rows[A.CreatedDate], zones)
     recruited = rows[A.Partner_Recruited_Date__c].fillna(created)
     done = rows[A.Certification_Status__c].str.strip().str.casefold().eq(rules.certified_status.casefold())

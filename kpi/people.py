@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 import pandas as pd
 
+from kpi.lookup import remap
 from kpi.periods import local_day
 from kpi.schema import UserRoles, Users
 
@@ -69,3 +70,9 @@ def teams_of(people: pd.DataFrame) -> pd.Series:
 def teams(people: pd.DataFrame) -> list[str]:
     """Team names that have at least one rep, in alphabetical order."""
     return sorted(people.loc[people[IS_REP], TEAM].unique())
+
+
+def zone_of(owner_ids: pd.Series, owner_zones: pd.Series) -> pd.Series:
+    """Each owner's time zone (`owner_zones`: user id -> zone, as `zones` gives); UTC for a queue or an unknown
+    user."""
+    return remap(owner_ids, owner_zones).fillna("UTC")

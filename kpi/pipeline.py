@@ -18,6 +18,7 @@ import pandas as pd
 from kpi.currency import to_corporate
 from kpi.funnel import StageRules, owner_change_rows
 from kpi.lookup import isin, positions, remap
+from kpi.people import zone_of
 from kpi.periods import Period, end_of_local_day, iso_week, local_day
 from kpi.revenue import CREATED_DAY, coverage_window, open_deals
 from kpi.schema import DATE_DTYPE, TABLES, Opportunities, OpportunityFieldHistory
@@ -89,9 +90,9 @@ def as_of_moments(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame
     """Per deal, the UTC instant at which `day` ends in its owner's time zone (the owner it had then: first
     found at the end of the day in the current owner's zone; owners without a zone: UTC)."""
     days = pd.Series(pd.Timestamp(day), index=opportunities.index).astype(DATE_DTYPE)
-    guess = end_of_local_day(days, _zones(opportunities[O.OwnerId], owner_zones))
+    guess = end_of_local_day(days, zone_of(opportunities[O.OwnerId], owner_zones))
     owners = _owners_at(opportunities, opportunity_history, _instants(guess))
-    return end_of_local_day(days, _zones(owners, owner_zones))
+    return end_of_local_day(days, zone_of(owners, owner_zones))
 
 
 def state_on(opportunities: pd.DataFrame, opportunity_history: pd.DataFrame, day: pd.Timestamp,
@@ -117,9 +118,6 @@ def _moments(opportunities: pd.DataFrame, moment: pd.Timestamp | pd.Series) -> n
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
     return np.full(len(opportunities), stamp.tz_localize(None).to_datetime64(), dtype="datetime64[us]")
 
-
-def _zones(owner_ids: pd.Series, owner_zones: pd.Series) -> pd.Series:
-    return remap(owner_ids, owner_zones).fillna("UTC")
 
 
 _DEAL = "_deal"  # a history row's deal: its position in the Opportunity table
@@ -339,7 +337,7 @@ def hygiene_flags(deals: pd.DataFrame, opportunity_history: pd.DataFrame, as_of:
     as-of date, else from its CreatedDate, in the owner's zone, to the as-of date); CloseDate moved
     `rules.close_date_moves` times or more (CloseDate history rows up to the end of the as-of date)."""
     deals = deals.loc[~deals[O.IsClosed]]
-    zones = _zones(deals[O.OwnerId], owner_zones)
+    zones = zone_of(deals[O.OwnerId], owner_zones)
     day = pd.Timestamp(as_of)
     moments = _instants(end_of_local_day(pd.Series(day, index=deals.index).astype(DATE_DTYPE), zones))
     deal = positions(opportunity_history[H.OpportunityId], deals[O.Id])

@@ -12,8 +12,9 @@ import pandas as pd
 from kpi.activity import CREATED_DAY, DONE_AT, KIND, ROW, ActivityKind
 from kpi.funnel import (DAY, LEAD, LEAD_ID, OWNER_ID, REACHED_AT, STAGE, Stage, StageRules, owner_at,
                         owner_change_rows)
-from kpi.ids import QUEUE_PREFIX
-from kpi.lookup import among, isin, positions, remap
+from kpi.ids import without_queues
+from kpi.lookup import among, isin, positions
+from kpi.people import zone_of
 from kpi.periods import Period, end_of_local_day
 from kpi.schema import Activities, LeadHistory, Leads
 
@@ -115,10 +116,6 @@ def _wall_clock_hours(start: np.ndarray, end: np.ndarray, hours: BusinessHours) 
     return np.where(end > start, span, 0) / _US_PER_HOUR
 
 
-def _zones(owners: pd.Series, owner_zones: pd.Series) -> pd.Series:
-    """Each owner's time zone; UTC for a queue or an unknown user (as in `kpi.funnel`)."""
-    return remap(owners, owner_zones).fillna("UTC")
-
 
 def _touches(counted: pd.DataFrame, activities: pd.DataFrame, lead_ids: pd.Series,
              rules: SpeedRules) -> pd.DataFrame:
@@ -157,7 +154,7 @@ def lead_speeds(stages: pd.DataFrame, counted: pd.DataFrame, activities: pd.Data
     mql = stages.loc[(stages[STAGE] == Stage.MQL) & period.contains(stages[DAY]) & (stages[DAY] <= as_of)
                      & stages[OWNER_ID].notna() & stages[REACHED_AT].notna(), [LEAD_ID, OWNER_ID, REACHED_AT]]
     mql = mql.rename(columns={REACHED_AT: MQL_AT}).reset_index(drop=True)
-    zones = _zones(mql[OWNER_ID], owner_zones)
+    zones = zone_of(mql[OWNER_ID], owner_zones)
     mql[_END] = end_of_local_day(pd.Series(as_of, index=mql.index), zones)
     first = _first_touches(mql, _touches(counted, activities, mql[LEAD_ID], rules), as_of)
     rows = mql.merge(first, on=LEAD_ID, how="left")
@@ -232,11 +229,11 @@ def _owner_at_day_end(leads: pd.DataFrame, history: pd.DataFrame, owner_zones: p
     """Each lead's owner at the end of `as_of` in its current owner's zone (NA: a queue), that owner's zone
     (UTC for a queue) and the end of `as_of` in it."""
     days = pd.Series(as_of, index=leads.index)
-    day_end = end_of_local_day(days, _zones(leads[L.OwnerId], owner_zones))
+    day_end = end_of_local_day(days, zone_of(leads[L.OwnerId], owner_zones))
     owners = pd.Series(owner_at(np.arange(len(leads)), day_end, leads[L.OwnerId].to_numpy(dtype=object),
                                 owner_change_rows(history, stage_rules)), index=leads.index, dtype="str")
-    owners = owners.mask(owners.str.startswith(QUEUE_PREFIX).fillna(True))
-    zones = _zones(owners, owner_zones)
+    owners = without_queues(owners)
+    zones = zone_of(owners, owner_zones)
     return owners, zones, end_of_local_day(days, zones)
 
 
