@@ -51,7 +51,7 @@ def test_named_accounts_and_the_lead_process_are_the_engines(app, facts):  # noq
     misses = table_with(at, "qualified_out_at", "business_days")
     assert len(misses) == team["cadence_misses_qtd"] == len(process.misses)
     assert (misses["touches"] < 6).sum() + (misses["business_days"] < 10).sum() >= len(misses)
-    per_rep = table_with(at, "qualified_out", "cadence_misses_qtd", "logging_gaps_qtd")
+    per_rep = table_with(at, "qualified_out_qtd", "cadence_misses_qtd", "logging_gaps_qtd")
     assert per_rep["cadence_misses_qtd"].sum() == team["cadence_misses_qtd"]
     assert len(table_with(at, "stage", "reached_at")) == per_rep["logging_gaps_qtd"].sum() == len(process.logging_gaps)
     assert not at.exception
